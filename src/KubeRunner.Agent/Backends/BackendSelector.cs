@@ -1,0 +1,38 @@
+using KubeRunner.Agent.Labels;
+
+namespace KubeRunner.Agent.Backends;
+
+/// <summary>Chooses the label and the backend of a job from its <c>runs-on</c>.</summary>
+internal sealed class BackendSelector(IEnumerable<IJobBackend> backends, IReadOnlyList<Label> labels)
+{
+    private readonly IJobBackend[] _backends = [.. backends];
+
+    /// <summary>
+    /// forgejo-runner's rule: the first <c>runs-on</c> value that names one of the runner's labels
+    /// selects that label; its scheme decides the backend.
+    /// </summary>
+    /// <returns>The backend and label, or a one-line problem for the task log.</returns>
+    public (IJobBackend? Backend, Label? Label, string? Problem) Select(IReadOnlyList<string> runsOn)
+    {
+        var known = labels.Count == 0 ? "none" : string.Join(", ", labels.Select(l => l.ToString()));
+        if (runsOn.Count == 0)
+        {
+            return (null, null, $"The job has no runs-on, so no label of this runner applies (labels: {known}).");
+        }
+
+        var label = runsOn.Select(name => labels.FirstOrDefault(l => l.Name == name)).FirstOrDefault(l => l is not null);
+        if (label is null)
+        {
+            return (null, null, $"None of this runner's labels ({known}) is named in runs-on [{string.Join(", ", runsOn)}].");
+        }
+
+        var backend = _backends.FirstOrDefault(b => b.CanRun(label));
+        if (backend is null)
+        {
+            var available = _backends.Length == 0 ? "none in this version" : string.Join(", ", _backends.Select(b => b.Name));
+            return (null, label, $"This runner cannot run the job: runs-on [{string.Join(", ", runsOn)}] selects the label '{label}', and no backend of this kube-runner runs '{label.Scheme}' labels (backends: {available}).");
+        }
+
+        return (backend, label, null);
+    }
+}

@@ -1,0 +1,43 @@
+namespace KubeRunner.Agent.Diagnostics;
+
+/// <summary>
+/// Stable event ids of the agent's log messages, one range per part of the job path, so that log
+/// queries and alerts keep working when wording changes.
+/// </summary>
+internal static class EventIds
+{
+    // 1xx: daemon start and forge identity
+    public const int DaemonStarting = 100;
+    public const int Declared = 101;
+    public const int DeclareUnsupported = 102;
+    public const int DeclareRetry = 103;
+    public const int RegistrationLabelsUpdated = 104;
+    public const int ConfigWarning = 105;
+
+    // 2xx: polling
+    public const int TaskReceived = 200;
+    public const int FetchFailed = 201;
+    public const int FetchRecovered = 202;
+    public const int DuplicateTask = 203;
+    public const int PollingStopped = 204;
+    public const int ShutdownWaiting = 205;
+    public const int ShutdownCancelling = 206;
+    public const int ShutdownComplete = 207;
+
+    // 3xx: running a task
+    public const int TaskStarted = 300;
+    public const int TaskFinished = 301;
+    public const int TaskNoBackend = 302;
+    public const int TaskBadPayload = 303;
+    public const int TaskCrashed = 304;
+
+    // 4xx: reporting to the forge
+    public const int ReportFailed = 400;
+    public const int ReportRecovered = 401;
+    public const int AckBackwards = 402;
+    public const int AckBeyondSent = 403;
+    public const int ServerStoppedTask = 404;
+    public const int FinalReportFailed = 405;
+    public const int FinalReportGaveUp = 406;
+    public const int RowAfterClose = 407;
+}

@@ -1,0 +1,52 @@
+using KubeRunner.Workflow.Commands;
+
+namespace KubeRunner.Agent.Reporting;
+
+/// <summary>
+/// What Forgejo's log view shows of a workflow command (runner-behaviour.md §6.9): <c>add-mask</c> rows
+/// vanish and their value is masked from then on; <c>debug</c> rows show only when the secret
+/// <c>ACTIONS_STEP_DEBUG</c> is <c>true</c>; <c>group</c>/<c>endgroup</c> become the <c>##[group]</c> markers the
+/// UI folds; between <c>stop-commands</c> and its token nothing is interpreted. Other rows pass unchanged.
+/// </summary>
+internal sealed class LogCommandFilter(SecretMasker masker, bool showDebug)
+{
+    private string? _resumeToken;
+
+    /// <returns>The row to show, or null when the row is not shown.</returns>
+    public string? Filter(string row)
+    {
+        if (!row.StartsWith("::", StringComparison.Ordinal) || WorkflowCommand.TryParse(row) is not { } command)
+        {
+            return row;
+        }
+
+        if (_resumeToken is not null)
+        {
+            if (command.Name == _resumeToken)
+            {
+                _resumeToken = null;
+                return null;
+            }
+
+            return row;
+        }
+
+        switch (command.Name)
+        {
+            case "add-mask":
+                masker.Add(command.Value);
+                return null;
+            case "debug":
+                return showDebug ? command.Value : null;
+            case "group":
+                return "##[group]" + command.Value;
+            case "endgroup":
+                return "##[endgroup]";
+            case "stop-commands":
+                _resumeToken = command.Value.Length > 0 ? command.Value : null;
+                return null;
+            default:
+                return row;
+        }
+    }
+}
