@@ -1,0 +1,71 @@
+using System.CommandLine;
+using KubeRunner.Agent.Configuration;
+using KubeRunner.Agent.Forge;
+using KubeRunner.Agent.Hosting;
+using KubeRunner.Agent.Labels;
+using Microsoft.Extensions.Hosting;
+
+namespace KubeRunner.Agent.Cli;
+
+/// <summary><c>kube-runner daemon</c>: declare the runner, then take and run tasks until stopped.</summary>
+internal static class DaemonCommand
+{
+    public static Command Create(CliContext context, Option<string?> configOption)
+    {
+        var command = new Command("daemon", "Run the runner: take jobs from the forge and run them until stopped (SIGTERM or Ctrl-C stop it gracefully)");
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var config = ConfigOption.Load(context, parse.GetValue(configOption));
+            var registrationPath = ConfigOption.RegistrationPath(context, config);
+            var registration = RegistrationFile.Load(registrationPath);
+            var instance = ForgeAddress.TryParse(registration.Address, out var problem)
+                ?? throw new CliException(ExitCodes.Configuration, $"{registrationPath}: address: {problem}");
+            var labels = EffectiveLabels(context, config, registration, registrationPath);
+
+            using var http = context.CreateHttpClient(config.Runner.Insecure);
+            var forge = new ForgeClient(http, instance, new RunnerCredentials(registration.Uuid, registration.Token), config.ClientTimeout);
+            using var host = AgentHost.Build(new AgentHostSettings(config, registration, instance, labels, forge, context.Time, context.ConfigureLogging));
+            await RunnerDeclaration.DeclareAsync(host.Services, forge, labels, instance, cancellationToken);
+            if (!registration.Labels.SequenceEqual(labels.Labels.Select(l => l.ToString())))
+            {
+                // As forgejo-runner does: .runner follows the labels of the config file.
+                RegistrationFile.Save(registrationPath, registration with { Labels = [.. labels.Labels.Select(l => l.ToString())] });
+            }
+
+            await host.StartAsync(CancellationToken.None);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+
+            await host.StopAsync(CancellationToken.None);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>runner.labels of the config file, when set, replace those of .runner (forgejo-runner's rule).</summary>
+    private static LabelSet EffectiveLabels(CliContext context, RunnerConfig config, RunnerRegistration registration, string registrationPath)
+    {
+        var (labels, source) = config.Runner.Labels.Count > 0 ? (config.Runner.Labels, "runner.labels") : (registration.Labels, registrationPath);
+        LabelSet set;
+        try
+        {
+            set = new LabelSet(labels);
+        }
+        catch (LabelException e)
+        {
+            throw new CliException(ExitCodes.Configuration, $"{source}: {e.Message}", e);
+        }
+
+        if (set.Names.Count == 0)
+        {
+            context.Warn("this runner has no labels, so Forgejo will give it no job; set runner.labels or register with --label");
+        }
+
+        return set;
+    }
+}

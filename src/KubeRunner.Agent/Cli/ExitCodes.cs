@@ -1,0 +1,25 @@
+namespace KubeRunner.Agent.Cli;
+
+/// <summary>Exit codes of <c>kube-runner</c>; the README lists them for operators and scripts.</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+
+    /// <summary>An unexpected failure inside kube-runner (a bug): the only case that prints a stack trace.</summary>
+    public const int InternalError = 1;
+
+    /// <summary>The command line is wrong: unknown option, missing value, bad label or URL.</summary>
+    public const int Usage = 2;
+
+    /// <summary>config.yaml, the env file or .runner is missing, unreadable or invalid.</summary>
+    public const int Configuration = 3;
+
+    /// <summary>The forge answered with a refusal: wrong registration token, unknown runner, not a Forgejo.</summary>
+    public const int ForgeRejected = 4;
+
+    /// <summary>The forge could not be reached within the allowed time.</summary>
+    public const int ForgeUnreachable = 5;
+
+    /// <summary>Interrupted (Ctrl-C) before the command finished; 128 + SIGINT as shells report it.</summary>
+    public const int Interrupted = 130;
+}

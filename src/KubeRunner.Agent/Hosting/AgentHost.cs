@@ -1,0 +1,40 @@
+using KubeRunner.Agent.Forge;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KubeRunner.Agent.Hosting;
+
+/// <summary>Builds the daemon's Generic Host: logging from <c>log.level</c>, the agent's services.</summary>
+internal static class AgentHost
+{
+    /// <summary>Time the final reports of cancelled tasks get on top of <c>shutdown_timeout</c>.</summary>
+    private static readonly TimeSpan FinalReportAllowance = TimeSpan.FromMinutes(15);
+
+    public static IHost Build(AgentHostSettings settings)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        settings.ConfigureLogging(builder.Logging);
+        builder.Logging.SetMinimumLevel(LogLevelOf(settings.Config.Log.Level));
+        builder.Services.Configure<HostOptions>(options =>
+            options.ShutdownTimeout = settings.Config.Runner.ShutdownTimeout + FinalReportAllowance);
+        builder.Services.AddKubeRunnerAgent(settings);
+        return builder.Build();
+    }
+
+    /// <summary>forgejo-runner's levels (logrus names) mapped onto Microsoft.Extensions.Logging's.</summary>
+    public static LogLevel LogLevelOf(string level) => level switch
+    {
+        "trace" => LogLevel.Trace,
+        "debug" => LogLevel.Debug,
+        "warn" => LogLevel.Warning,
+        "error" => LogLevel.Error,
+        "fatal" or "panic" => LogLevel.Critical,
+        _ => LogLevel.Information,
+    };
+
+    /// <summary>The fetch interval to use with this instance (codeberg.org asks for at least 30 s).</summary>
+    public static TimeSpan FetchInterval(AgentHostSettings settings) =>
+        ForgeAddress.TuneFetchInterval(settings.Instance, settings.Config.Runner.FetchInterval);
+}

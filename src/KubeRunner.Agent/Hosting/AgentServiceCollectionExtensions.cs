@@ -1,0 +1,45 @@
+using KubeRunner.Agent.Backends;
+using KubeRunner.Agent.Reporting;
+using KubeRunner.Agent.Scheduling;
+using KubeRunner.Agent.Tasks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace KubeRunner.Agent.Hosting;
+
+/// <summary>The composition root of the daemon: every service of the job path.</summary>
+internal static class AgentServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the agent. Backends are added by their own extensions as <see cref="IJobBackend"/>;
+    /// <c>TryAdd</c> lets tests put their own pieces in first.
+    /// </summary>
+    public static IServiceCollection AddKubeRunnerAgent(this IServiceCollection services, AgentHostSettings settings)
+    {
+        var runner = settings.Config.Runner;
+        services.TryAddSingleton(settings.Time);
+        services.TryAddSingleton(settings.Forge);
+        services.TryAddSingleton(settings.Labels);
+        services.TryAddSingleton(new ReporterOptions
+        {
+            ReportInterval = runner.ReportInterval,
+            MaxRetries = runner.ReportRetry.MaxRetries,
+            InitialRetryDelay = runner.ReportRetry.InitialDelay,
+            MaxRetryDelay = runner.ReportRetry.MaxDelay,
+        });
+        services.TryAddSingleton(new PollerOptions
+        {
+            Capacity = runner.Capacity,
+            FetchInterval = AgentHost.FetchInterval(settings),
+            FetchTimeout = runner.FetchTimeout,
+            ShutdownTimeout = runner.ShutdownTimeout,
+        });
+        services.TryAddSingleton(new TaskRunnerOptions { JobTimeout = runner.Timeout });
+        services.TryAddSingleton<TaskReporterFactory>();
+        services.TryAddSingleton(sp => new BackendSelector(sp.GetServices<IJobBackend>(), settings.Labels.Labels));
+        services.TryAddSingleton<TaskRunner>();
+        services.TryAddSingleton<TaskPoller>();
+        services.AddHostedService(sp => sp.GetRequiredService<TaskPoller>());
+        return services;
+    }
+}
