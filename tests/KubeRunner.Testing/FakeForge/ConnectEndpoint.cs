@@ -135,6 +135,11 @@ internal sealed class ConnectEndpoint(
             context.Abort();
             return (null, true);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A fault in the fake itself still reaches the client as a Connect error it can report.
+            error = new ConnectErrorException(ConnectCode.Internal, $"fake forge: {e.GetType().Name}: {e.Message}");
+        }
 
         if (faults.ShouldDropResponse(known))
         {

@@ -16,6 +16,10 @@ namespace KubeRunner.Testing.FakeForge;
 /// Tests set it up (tokens, runners, jobs), let the client under test talk to <see cref="Url"/>, inspect
 /// what was stored, and inject faults through <see cref="Faults"/>.
 /// </summary>
+/// <remarks>
+/// Inside namespaces below <c>KubeRunner.Testing</c> the simple name <c>FakeForge</c> binds to this
+/// namespace, not to this type; such code aliases the type (KubeRunner.Testing.Tests uses <c>Forge</c>).
+/// </remarks>
 public sealed partial class FakeForge : IAsyncDisposable
 {
     private readonly WebApplication _app;
