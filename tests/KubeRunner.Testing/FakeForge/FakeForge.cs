@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KubeRunner.Testing.FakeForge;
+
+/// <summary>
+/// An in-process Forgejo runner API (forgejo-protocol.md §1–§4) on 127.0.0.1 with a random port.
+/// Tests set it up (tokens, runners, jobs), let the client under test talk to <see cref="Url"/>, inspect
+/// what was stored, and inject faults through <see cref="Faults"/>.
+/// </summary>
+/// <remarks>
+/// Inside namespaces below <c>KubeRunner.Testing</c> the simple name <c>FakeForge</c> binds to this
+/// namespace, not to this type; such code aliases the type (KubeRunner.Testing.Tests uses <c>Forge</c>).
+/// </remarks>
+public sealed partial class FakeForge : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly CancellationTokenSource _shutdown;
+    private readonly FakeForgeState _state;
+
+    private FakeForge(WebApplication app, CancellationTokenSource shutdown, FakeForgeState state,
+        ForgeFaults faults, RequestJournal journal, X509Certificate2? certificate)
+    {
+        _app = app;
+        _shutdown = shutdown;
+        _state = state;
+        Faults = faults;
+        Journal = journal;
+        Certificate = certificate;
+    }
+
+    /// <summary>The instance URL with a trailing slash, e.g. <c>http://127.0.0.1:43211/forgejo/</c>.</summary>
+    public Uri Url { get; private set; } = null!;
+
+    /// <summary>The self-signed server certificate when <see cref="FakeForgeOptions.UseTls"/> is set.</summary>
+    public X509Certificate2? Certificate { get; }
+
+    public ForgeFaults Faults { get; }
+
+    public RequestJournal Journal { get; }
+
+    public static async Task<FakeForge> StartAsync(FakeForgeOptions? options = null)
+    {
+        options ??= new FakeForgeOptions();
+        var basePath = NormaliseBasePath(options.BasePath);
+        var certificate = options.UseTls ? SelfSignedCertificate.Create() : null;
+        var shutdown = new CancellationTokenSource();
+        var state = new FakeForgeState(options.TimeProvider);
+        var faults = new ForgeFaults();
+        var journal = new RequestJournal();
+
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                if (certificate is null)
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                }
+                else
+                {
+                    // §1.2: HTTP/2 is negotiated by ALPN on https; HTTP/1.1 must keep working.
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(certificate);
+                }
+            });
+        });
+        var app = builder.Build();
+        var forge = new FakeForge(app, shutdown, state, faults, journal, certificate);
+
+        RunnerServiceHandler? service = null;
+        var payloads = new TaskPayloadBuilder(() => forge.Url, options);
+        var fetchTask = new FetchTaskHandler(state, payloads, () => service!);
+        var log = new LogHandler(state, () => service!);
+        service = new RunnerServiceHandler(state, fetchTask, log);
+        var endpoint = new ConnectEndpoint(basePath + "/api/actions/", service, faults, journal, options.TimeProvider, shutdown.Token);
+        app.Run(endpoint.HandleAsync);
+
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features
+            .GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        forge.Url = new Uri($"{address.Scheme}://127.0.0.1:{address.Port}{basePath}/");
+        return forge;
+    }
+
+    /// <summary>
+    /// A handler for an <see cref="HttpClient"/> that talks to this forge; with TLS it trusts exactly
+    /// <see cref="Certificate"/>. It does not decompress, so tests can see <c>Content-Encoding</c>.
+    /// </summary>
+    public SocketsHttpHandler CreateHttpHandler()
+    {
+        var handler = new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None };
+        if (Certificate is { } trusted)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                errors == SslPolicyErrors.None
+                || (certificate is not null && certificate.GetCertHashString() == trusted.GetCertHashString());
+        }
+
+        return handler;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Releases calls held by gates or delays first, so stopping does not wait for them.
+        await _shutdown.CancelAsync();
+        using (var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            await _app.StopAsync(stopTimeout.Token);
+        }
+
+        await _app.DisposeAsync();
+        _shutdown.Dispose();
+        Certificate?.Dispose();
+    }
+
+    private static string NormaliseBasePath(string basePath)
+    {
+        var trimmed = basePath.Trim('/');
+        return trimmed.Length == 0 ? "" : "/" + trimmed;
+    }
+}
