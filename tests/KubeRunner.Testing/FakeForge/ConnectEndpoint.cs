@@ -33,6 +33,9 @@ internal sealed class ConnectEndpoint(
         [ForgeMethod.UpdateLog] = UpdateLogRequest.Descriptor,
     };
 
+    /// <summary>Where the decoded request waits for the journal.</summary>
+    private const string RequestItem = "fake-forge-request";
+
     public async Task HandleAsync(HttpContext context)
     {
         var arrival = time.GetUtcNow();
@@ -71,6 +74,7 @@ internal sealed class ConnectEndpoint(
                 StatusCode = dropped ? 0 : context.Response.StatusCode,
                 ErrorCode = errorCode,
                 ResponseDropped = dropped,
+                Message = context.Items.TryGetValue(RequestItem, out var message) ? message as IMessage : null,
             });
         }
     }
@@ -116,6 +120,7 @@ internal sealed class ConnectEndpoint(
             }
 
             var request = await ReadRequestAsync(context.Request, RequestTypes[known], contentType == JsonContentType);
+            context.Items[RequestItem] = request;
             var call = new ForgeCall
             {
                 Method = known,

@@ -1,3 +1,5 @@
+using Google.Protobuf;
+
 namespace KubeRunner.Testing.FakeForge;
 
 /// <summary>One request as the fake forge saw it, recorded when its outcome is known.</summary>
@@ -40,6 +42,9 @@ public sealed record ForgeRequest
 
     /// <summary>The call was processed but its answer dropped by <see cref="ForgeFaults.DropResponseNext"/>.</summary>
     public bool ResponseDropped { get; init; }
+
+    /// <summary>The decoded request message, when it could be decoded (e.g. a FetchTaskRequest's tasks_version).</summary>
+    public IMessage? Message { get; init; }
 }
 
 /// <summary>Every request the forge received, in order of completion, and calls per method.</summary>

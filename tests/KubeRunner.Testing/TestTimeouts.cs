@@ -1,0 +1,11 @@
+namespace KubeRunner.Testing;
+
+/// <summary>Upper bounds for waiting in tests: generous, because shared CI machines stall. Never used to synchronise.</summary>
+public static class TestTimeouts
+{
+    /// <summary>Waiting for something that should happen promptly.</summary>
+    public static readonly TimeSpan Default = TimeSpan.FromSeconds(30);
+
+    /// <summary>Waiting for a process or a long scenario to finish.</summary>
+    public static readonly TimeSpan Long = TimeSpan.FromMinutes(3);
+}
