@@ -1,0 +1,103 @@
+namespace KubeRunner.Agent.Configuration;
+
+/// <summary>
+/// Turns the values that were set into options, filling in defaults exactly where forgejo-runner's
+/// <c>LoadDefault</c> does: several settings treat zero or a negative value as "not set".
+/// </summary>
+internal static class ConfigDefaults
+{
+    public static LogOptions Log(ConfigValues values) => new()
+    {
+        Level = NormalizeLevel(values.String("log.level") ?? LogOptions.DefaultLevel),
+        JobLevel = NormalizeLevel(values.String("log.job_level") ?? LogOptions.DefaultLevel),
+    };
+
+    public static RunnerOptions Runner(ConfigValues values) => new()
+    {
+        File = NonEmpty(values.String("runner.file")) ?? RunnerOptions.DefaultFile,
+        Capacity = Positive(values.Integer("runner.capacity")) ?? RunnerOptions.DefaultCapacity,
+        Envs = values.Map("runner.envs") ?? RunnerOptions.NoEnvs,
+        EnvFile = values.String("runner.env_file") ?? "",
+        Timeout = Positive(values.Duration("runner.timeout")) ?? RunnerOptions.DefaultTimeout,
+        ShutdownTimeout = values.Duration("runner.shutdown_timeout") ?? TimeSpan.Zero,
+        Insecure = values.Boolean("runner.insecure") ?? false,
+        FetchTimeout = Positive(values.Duration("runner.fetch_timeout")) ?? RunnerOptions.DefaultFetchTimeout,
+        FetchInterval = Positive(values.Duration("runner.fetch_interval")) ?? RunnerOptions.DefaultFetchInterval,
+        ReportInterval = Positive(values.Duration("runner.report_interval")) ?? RunnerOptions.DefaultReportInterval,
+        Labels = values.List("runner.labels") ?? [],
+        ReportRetry = new RetryOptions
+        {
+            MaxRetries = Positive(values.Integer("runner.report_retry.max_retries")) ?? RetryOptions.DefaultMaxRetries,
+            InitialDelay = Positive(values.Duration("runner.report_retry.initial_delay")) ?? RetryOptions.DefaultInitialDelay,
+            MaxDelay = values.Duration("runner.report_retry.max_delay") ?? TimeSpan.Zero,
+        },
+    };
+
+    public static CacheOptions Cache(ConfigValues values, string homeDirectory)
+    {
+        var enabled = values.Boolean("cache.enabled") ?? true;
+        var dir = values.String("cache.dir") ?? "";
+        return new CacheOptions
+        {
+            Enabled = enabled,
+            // The default directory is only filled in when the cache is on, as forgejo-runner does.
+            Dir = enabled && dir.Length == 0 ? Path.Combine(homeDirectory, ".cache", "actcache") : dir,
+            Host = values.String("cache.host") ?? "",
+            Port = values.Integer("cache.port") ?? 0,
+            ProxyPort = values.Integer("cache.proxy_port") ?? 0,
+            ExternalServer = values.String("cache.external_server") ?? "",
+            ActionsCacheUrlOverride = values.String("cache.actions_cache_url_override") ?? "",
+            Secret = values.String("cache.secret") ?? "",
+        };
+    }
+
+    public static ContainerOptions Container(ConfigValues values, string? file, List<ConfigWarning> warnings)
+    {
+        var network = values.String("container.network") ?? "";
+        var networkMode = values.String("container.network_mode") ?? "";
+        if (networkMode.Length > 0 && network.Length == 0)
+        {
+            // network_mode predates network. "bridge" used to mean "a fresh network per job", which is
+            // what an empty network means now; anything else names the network to use.
+            network = networkMode == "bridge" ? "" : networkMode;
+            var meaning = network.Length == 0 ? "an empty container.network (a network per job)" : $"container.network: {network}";
+            warnings.Add(new ConfigWarning(file, values.LineOf("container.network_mode"), "container.network_mode",
+                $"deprecated, use container.network instead; '{networkMode}' is taken as {meaning}"));
+        }
+
+        return new ContainerOptions
+        {
+            Network = network,
+            NetworkMode = networkMode,
+            EnableIpv6 = values.Boolean("container.enable_ipv6") ?? false,
+            Privileged = values.Boolean("container.privileged") ?? false,
+            Options = values.String("container.options") ?? "",
+            WorkdirParent = NonEmpty(values.String("container.workdir_parent")) ?? ContainerOptions.DefaultWorkdirParent,
+            ValidVolumes = values.List("container.valid_volumes") ?? [],
+            DockerHost = NonEmpty(values.String("container.docker_host")) ?? ContainerOptions.DefaultDockerHost,
+            ForcePull = values.Boolean("container.force_pull") ?? false,
+            ForceRebuild = values.Boolean("container.force_rebuild") ?? false,
+        };
+    }
+
+    public static HostWorkOptions Host(ConfigValues values, string homeDirectory, string currentDirectory) => new()
+    {
+        WorkdirParent = Path.GetFullPath(
+            NonEmpty(values.String("host.workdir_parent")) ?? Path.Combine(homeDirectory, ".cache", "act"),
+            currentDirectory),
+    };
+
+    // logrus, which forgejo-runner uses, reads levels case-insensitively and knows "warning" as "warn".
+    // Unknown levels stay as written so that the validator's message quotes the operator's text.
+    private static string NormalizeLevel(string level)
+    {
+        var lower = level.ToLowerInvariant();
+        return lower == "warning" ? "warn" : LogOptions.Levels.Contains(lower) ? lower : level;
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static int? Positive(int? value) => value > 0 ? value : null;
+
+    private static TimeSpan? Positive(TimeSpan? value) => value > TimeSpan.Zero ? value : null;
+}
