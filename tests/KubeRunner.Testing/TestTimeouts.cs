@@ -6,6 +6,6 @@ public static class TestTimeouts
     /// <summary>Waiting for something that should happen promptly.</summary>
     public static readonly TimeSpan Default = TimeSpan.FromSeconds(30);
 
-    /// <summary>Waiting for a process or a long scenario to finish.</summary>
-    public static readonly TimeSpan Long = TimeSpan.FromMinutes(3);
+    /// <summary>Waiting for a process or a whole scenario to finish.</summary>
+    public static readonly TimeSpan Scenario = TimeSpan.FromMinutes(3);
 }

@@ -3,7 +3,6 @@ using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Forge;
 using KubeRunner.Agent.Hosting;
 using KubeRunner.Agent.Labels;
-using Microsoft.Extensions.Hosting;
 
 namespace KubeRunner.Agent.Cli;
 

@@ -191,7 +191,8 @@ internal sealed partial class TaskReporter : IAsyncDisposable
             }
 
             step = step is { } s && _progress.IsStep(s) ? s : _progress.RunningStep;
-            foreach (var line in text.Split('\n'))
+            // One row per line; the line terminators at the end make no row of their own.
+            foreach (var line in text.TrimEnd('\r', '\n').Split('\n'))
             {
                 if (_filter.Filter(line.TrimEnd('\r')) is { } shown)
                 {

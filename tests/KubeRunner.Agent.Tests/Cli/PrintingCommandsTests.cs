@@ -77,14 +77,14 @@ public sealed class PrintingCommandsTests
     }
 
     [Theory]
-    [InlineData(new string[0])]
-    [InlineData(new[] { "frobnicate" })]
-    [InlineData(new[] { "register", "--no-such-option" })]
-    public async Task BadCommandLine_ExitsUsage(string[] args)
+    [InlineData("")]
+    [InlineData("frobnicate")]
+    [InlineData("register --no-such-option")]
+    public async Task BadCommandLine_ExitsUsage(string commandLine)
     {
         using var cli = new CliRun();
 
-        Assert.Equal(2, await cli.RunAsync(args));
+        Assert.Equal(2, await cli.RunAsync(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
         Assert.Contains("kube-runner --help", cli.Error, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Text.Json;
 using KubeRunner.Agent.Tests.TestSupport;
 using KubeRunner.Testing.FakeForge;
@@ -7,6 +8,7 @@ namespace KubeRunner.Agent.Tests.Cli;
 public sealed class RegisterCommandTests
 {
     [Fact]
+    [UnsupportedOSPlatform("windows")]
     public async Task Register_NonInteractive_RegistersAndWritesRunnerFile()
     {
         await using var forge = await FakeForge.StartAsync();
@@ -144,7 +146,7 @@ public sealed class RegisterCommandTests
         Assert.Contains("Enter the URL of the Forgejo instance", cli.Out, StringComparison.Ordinal);
         Assert.Contains("is not an http:// or https:// address", cli.Out, StringComparison.Ordinal);
         Assert.Contains("Enter the registration token", cli.Out, StringComparison.Ordinal);
-        Assert.Contains("invalid label \"bad:scheme\"", cli.Out, StringComparison.Ordinal);
+        Assert.Contains("Invalid label \"bad:scheme\"", cli.Out, StringComparison.Ordinal);
         var runner = Assert.Single(forge.Runners);
         Assert.Equal("test-host", runner.Name);
         Assert.Equal(["heavy", "light"], runner.Labels);

@@ -116,6 +116,18 @@ public sealed class ConnectClientTests
     }
 
     [Fact]
+    public async Task UnaryAsync_InfiniteClientTimeout_CallDeadlineStillApplies()
+    {
+        using var slow = new HttpClient(new DelayingHandler(TimeSpan.FromSeconds(30)));
+        var client = new ConnectClient(slow, "http://127.0.0.1:1/api/actions", Timeout.InfiniteTimeSpan, Agent);
+
+        var error = await Assert.ThrowsAsync<ConnectException>(() => client.UnaryAsync("ping.v1.PingService/Ping",
+            new PingRequest(), PingResponse.Parser, [], TimeSpan.FromMilliseconds(100), CancellationToken.None));
+
+        Assert.Equal(ConnectCode.DeadlineExceeded, error.Code);
+    }
+
+    [Fact]
     public async Task UnaryAsync_CallerCancels_ThrowsOperationCanceled()
     {
         using var slow = new HttpClient(new DelayingHandler(TimeSpan.FromSeconds(30)));

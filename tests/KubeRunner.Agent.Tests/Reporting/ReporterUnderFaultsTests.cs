@@ -1,6 +1,5 @@
 using KubeRunner.Agent.Tests.TestSupport;
 using KubeRunner.Protocol.Runner.V1;
-using KubeRunner.Testing;
 using KubeRunner.Testing.FakeForge;
 
 namespace KubeRunner.Agent.Tests.Reporting;

@@ -148,6 +148,6 @@ public sealed class TaskReporterTests
     {
         var cancelled = new TaskCompletionSource();
         using var registration = token.Register(() => cancelled.TrySetResult());
-        await cancelled.Task.WaitAsync(TestTimeouts.Default);
+        await cancelled.Task.WaitAsync(TestTimeouts.Default, CancellationToken.None);
     }
 }

@@ -84,6 +84,9 @@ public sealed class TaskPollerTests
 
         await poller.StartAsync(CancellationToken.None);
         var done = await harness.Forge.WaitForTaskAsync(t => t.JobId == job && t.IsDone, TestTimeouts.Default);
+        var firstKey = harness.Forge.Journal.Requests.First(r => r.Method == ForgeMethod.FetchTask).RequestKey;
+        // After an answer the key is replaced.
+        await harness.Forge.Journal.WaitForAsync(r => r.Method == ForgeMethod.FetchTask && r.RequestKey != firstKey, TestTimeouts.Default);
         await poller.StopAsync(CancellationToken.None);
 
         Assert.Equal(Result.Success, done.Result);

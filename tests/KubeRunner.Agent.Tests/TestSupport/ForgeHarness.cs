@@ -1,4 +1,5 @@
 using KubeRunner.Agent.Forge;
+using KubeRunner.Agent.Forge.Connect;
 using KubeRunner.Protocol.Runner.V1;
 using KubeRunner.Testing;
 using KubeRunner.Testing.FakeForge;

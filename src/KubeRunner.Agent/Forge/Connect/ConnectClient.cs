@@ -23,7 +23,7 @@ internal sealed class ConnectClient
 
     /// <param name="http">A client whose handler decompresses gzip (see <see cref="ForgeHttp"/>).</param>
     /// <param name="baseUrl">The Connect base, e.g. <c>https://forge.example/api/actions</c>.</param>
-    /// <param name="requestTimeout">Upper bound of every call, whatever its own deadline.</param>
+    /// <param name="requestTimeout">Upper bound of every call, whatever its own deadline; may be infinite.</param>
     /// <param name="userAgent">The product token sent as User-Agent.</param>
     public ConnectClient(HttpClient http, string baseUrl, TimeSpan requestTimeout, ProductInfoHeaderValue userAgent)
     {
@@ -47,7 +47,8 @@ internal sealed class ConnectClient
         CancellationToken cancellationToken)
         where TResponse : IMessage<TResponse>
     {
-        var limit = deadline is { } d && d < _requestTimeout ? d : _requestTimeout;
+        // The client-wide timeout may be infinite (FORGEJO_CLIENT_TIMEOUT=0); a call's deadline still applies.
+        var limit = deadline is { } d && (d < _requestTimeout || _requestTimeout == Timeout.InfiniteTimeSpan) ? d : _requestTimeout;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(limit);
 
