@@ -3,6 +3,9 @@ using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Forge;
 using KubeRunner.Agent.Hosting;
 using KubeRunner.Agent.Labels;
+using KubeRunner.Agent.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace KubeRunner.Agent.Cli;
 
@@ -32,15 +35,24 @@ internal static class DaemonCommand
             }
 
             await host.StartAsync(CancellationToken.None);
+            // Runs until a signal, or until the host stops by itself because a loop crashed.
+            var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
+                await Task.Delay(Timeout.Infinite, stop.Token);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
             }
 
             await host.StopAsync(CancellationToken.None);
+            if (host.Services.GetRequiredService<TaskPoller>().ExecuteTask is { IsFaulted: true } crashed)
+            {
+                // A bug, not an operator's mistake: surface it whole.
+                crashed.GetAwaiter().GetResult();
+            }
+
             return ExitCodes.Success;
         });
         return command;

@@ -71,6 +71,13 @@ internal static class KubeRunnerCli
             context.Error.WriteLine("kube-runner: interrupted");
             return ExitCodes.Interrupted;
         }
+#pragma warning disable CA1031 // The last resort: a bug is reported with its stack trace and exit code 1.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            context.Error.WriteLine($"kube-runner: internal error, please report it: {e}");
+            return ExitCodes.InternalError;
+        }
     }
 
     /// <summary>The exit code and one-line message of an operator's mistake; null for a bug.</summary>

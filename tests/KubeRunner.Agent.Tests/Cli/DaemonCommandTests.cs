@@ -103,6 +103,19 @@ public sealed class DaemonCommandTests
         Assert.All(forge.Journal.Requests.Where(r => r.Method == ForgeMethod.FetchTask), r => Assert.StartsWith("kube-runner/", r.UserAgent, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Daemon_Bug_ExitsInternalErrorWithTheDetails()
+    {
+        using var cli = new CliRun { CreateHttpClient = _ => throw new InvalidOperationException("handler exploded") };
+        WriteRunnerFile(cli, new Uri("http://127.0.0.1:1/"), "u", "t", "linux:host");
+
+        var code = await cli.RunAsync("daemon");
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("kube-runner: internal error, please report it: System.InvalidOperationException: handler exploded", cli.Error, StringComparison.Ordinal);
+        Assert.Contains("   at ", cli.Error, StringComparison.Ordinal);
+    }
+
     internal static void WriteRunnerFile(CliRun cli, Uri address, string uuid, string token, params string[] labels) =>
         cli.Write(".runner", $$"""
             {

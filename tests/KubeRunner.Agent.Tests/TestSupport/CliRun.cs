@@ -17,6 +17,9 @@ internal sealed class CliRun : IDisposable
 
     public string Input { get; set; } = string.Empty;
 
+    /// <summary>Replaces the forge HTTP client, e.g. to make it fail in ways no operator can cause.</summary>
+    public Func<bool, HttpClient>? CreateHttpClient { get; set; }
+
     public string Out { get; private set; } = string.Empty;
 
     public string Error { get; private set; } = string.Empty;
@@ -42,6 +45,11 @@ internal sealed class CliRun : IDisposable
             HostName = "test-host",
             ConfigureLogging = _ => { },
         };
+        if (CreateHttpClient is not null)
+        {
+            context = context with { CreateHttpClient = CreateHttpClient };
+        }
+
         var code = await KubeRunnerCli.InvokeAsync(args, context, cancellationToken);
         Out = output.ToString();
         Error = error.ToString();

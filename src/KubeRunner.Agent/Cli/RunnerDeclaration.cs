@@ -1,14 +1,14 @@
-using KubeRunner.Agent.Cli;
 using KubeRunner.Agent.Diagnostics;
 using KubeRunner.Agent.Forge;
 using KubeRunner.Agent.Forge.Connect;
+using KubeRunner.Agent.Hosting;
 using KubeRunner.Agent.Labels;
 using KubeRunner.Agent.Reporting;
 using KubeRunner.Protocol.Runner.V1;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace KubeRunner.Agent.Hosting;
+namespace KubeRunner.Agent.Cli;
 
 /// <summary>
 /// Declare at daemon start: tells the forge this runner's version and label names. An older server
