@@ -20,7 +20,7 @@ internal static class CreateRunnerFileCommand
         var secret = new Option<string>("--secret") { Description = "The 40-hex-digit secret given to 'forgejo-cli actions register --secret'", HelpName = "hex", Required = true };
         var name = new Option<string?>("--name") { Description = "Runner name (default: this machine's host name)", HelpName = "name" };
         var connect = new Option<bool>("--connect") { Description = "Also check that the forge accepts the secret (Forgejo 1.21 or later)" };
-        var wait = DurationOption.Create("--wait", InstanceProbe.DefaultWait, "How long to wait for the instance to answer before giving up");
+        var wait = new DurationOption("--wait", InstanceProbe.DefaultWait, "How long to wait for the instance to answer before giving up");
         var command = new Command("create-runner-file", "Write the .runner file from a secret pre-registered on the forge, without a registration token")
         {
             instance, secret, name, connect, wait,
@@ -39,7 +39,7 @@ internal static class CreateRunnerFileCommand
             var runnerName = parse.GetValue(name) is { Length: > 0 } given ? given : context.HostName;
             var uuid = RunnerSecret.DeriveUuid(secretValue);
             using var http = context.CreateHttpClient(config.Runner.Insecure);
-            await InstanceProbe.WaitAsync(new ForgeClient(http, uri, null, config.ClientTimeout), uri, uuid, parse.GetValue(wait), context, cancellationToken);
+            await InstanceProbe.WaitAsync(new ForgeClient(http, uri, null, config.ClientTimeout), uri, uuid, wait.ValueOrDefault(parse), context, cancellationToken);
 
             var path = ConfigOption.RegistrationPath(context, config);
             RegistrationFile.Save(path, new RunnerRegistration(0, uuid, runnerName, secretValue, address, config.Runner.Labels));

@@ -4,13 +4,17 @@ using KubeRunner.Agent.Configuration;
 namespace KubeRunner.Agent.Cli;
 
 /// <summary>An option whose value is a duration in Go's syntax (<c>90s</c>, <c>5m</c>), as in config.yaml.</summary>
-internal static class DurationOption
+internal sealed class DurationOption : Option<TimeSpan?>
 {
-    public static Option<TimeSpan> Create(string name, TimeSpan defaultValue, string description) => new(name)
+    private readonly TimeSpan _default;
+
+    public DurationOption(string name, TimeSpan defaultValue, string description)
+        : base(name)
     {
-        Description = $"{description} (default {GoDuration.Format(defaultValue)})",
-        HelpName = "duration",
-        DefaultValueFactory = _ => defaultValue,
+        _default = defaultValue;
+        // The default is written in Go's syntax here, rather than shown by the parser as 00:01:00.
+        Description = $"{description} (default {GoDuration.Format(defaultValue)})";
+        HelpName = "duration";
         CustomParser = result =>
         {
             var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
@@ -20,7 +24,9 @@ internal static class DurationOption
             }
 
             result.AddError($"{name}: '{text}' is not a duration; write it like 30s, 5m or 1h30m");
-            return defaultValue;
-        },
-    };
+            return null;
+        };
+    }
+
+    public TimeSpan ValueOrDefault(ParseResult parse) => parse.GetValue(this) ?? _default;
 }

@@ -22,7 +22,7 @@ internal static class RegisterCommand
         var name = new Option<string?>("--name") { Description = "Runner name shown in Forgejo (default: this machine's host name)", HelpName = "name" };
         var labels = new Option<string?>("--labels") { Description = "Comma-separated labels, e.g. heavy,ubuntu-latest:docker://node:22-bookworm", HelpName = "labels" };
         var label = new Option<string[]>("--label") { Description = "One label; repeat for more (adds to --labels)", HelpName = "label" };
-        var wait = DurationOption.Create("--wait", InstanceProbe.DefaultWait, "How long to wait for the instance to answer before giving up");
+        var wait = new DurationOption("--wait", InstanceProbe.DefaultWait, "How long to wait for the instance to answer before giving up");
         var command = new Command("register", "Register this runner with a Forgejo instance and write the .runner file (runner.file)")
         {
             noInteractive, instance, token, name, labels, label, wait,
@@ -42,7 +42,7 @@ internal static class RegisterCommand
                 }
             }
 
-            await RegisterAsync(context, config, answers, registrationPath, parse.GetValue(wait), cancellationToken);
+            await RegisterAsync(context, config, answers, registrationPath, wait.ValueOrDefault(parse), cancellationToken);
             return ExitCodes.Success;
         });
         return command;
