@@ -70,7 +70,7 @@ public sealed class RegistrationFileTests : IDisposable
         Assert.Equal(new RunnerRegistration(0, "u", "", "t", "https://f", []), RegistrationFile.Load(RunnerFile));
     }
 
-    [UnixFact]
+    [Fact]
     [UnsupportedOSPlatform("windows")]
     public void Save_NewFile_IsOwnerReadWriteOnly()
     {
@@ -79,7 +79,7 @@ public sealed class RegistrationFileTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(RunnerFile));
     }
 
-    [UnixFact]
+    [Fact]
     [UnsupportedOSPlatform("windows")]
     public void Save_ExistingWorldReadableFile_IsReplacedByPrivateFile()
     {
