@@ -37,7 +37,7 @@ internal static class IdleRequests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var bench = await BenchForge.StartAsync(time);
-        var runner = new TaskRunner(new BackendSelector([], new LabelSet(["linux:host"]).Labels),
+        var runner = new TaskRunner(new BackendSelector([], new LabelSet(["linux:host"])),
             new TaskReporterFactory(bench.Client, new ReporterOptions(), time, NullLoggerFactory.Instance),
             new TaskRunnerOptions(), time, NullLogger<TaskRunner>.Instance);
         using var poller = new TaskPoller(bench.Client, runner, new PollerOptions { Capacity = capacity, FetchInterval = Interval }, time, NullLogger<TaskPoller>.Instance);

@@ -3,7 +3,7 @@ using KubeRunner.Agent.Labels;
 namespace KubeRunner.Agent.Backends;
 
 /// <summary>Chooses the label and the backend of a job from its <c>runs-on</c>.</summary>
-internal sealed class BackendSelector(IEnumerable<IJobBackend> backends, IReadOnlyList<Label> labels)
+internal sealed class BackendSelector(IEnumerable<IJobBackend> backends, LabelSet labels)
 {
     private readonly IJobBackend[] _backends = [.. backends];
 
@@ -14,13 +14,13 @@ internal sealed class BackendSelector(IEnumerable<IJobBackend> backends, IReadOn
     /// <returns>The backend and label, or a one-line problem for the task log.</returns>
     public (IJobBackend? Backend, Label? Label, string? Problem) Select(IReadOnlyList<string> runsOn)
     {
-        var known = labels.Count == 0 ? "none" : string.Join(", ", labels.Select(l => l.ToString()));
+        var known = labels.Labels.Count == 0 ? "none" : string.Join(", ", labels.Labels.Select(l => l.ToString()));
         if (runsOn.Count == 0)
         {
             return (null, null, $"The job has no runs-on, so no label of this runner applies (labels: {known}).");
         }
 
-        var label = runsOn.Select(name => labels.FirstOrDefault(l => l.Name == name)).FirstOrDefault(l => l is not null);
+        var label = labels.Pick(runsOn);
         if (label is null)
         {
             return (null, null, $"None of this runner's labels ({known}) is named in runs-on [{string.Join(", ", runsOn)}].");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KubeRunner.Agent.Configuration;
+using KubeRunner.Agent.Labels;
 
 namespace KubeRunner.Agent.Cli;
 
@@ -27,4 +28,17 @@ internal static class ConfigOption
 
     /// <summary>The absolute path of the registration file (<c>runner.file</c>).</summary>
     public static string RegistrationPath(CliContext context, RunnerConfig config) => context.ResolvePath(config.Runner.File);
+
+    /// <summary>Parses labels; an invalid one becomes a one-line error naming where it came from.</summary>
+    public static LabelSet ParseLabels(IEnumerable<string> labels, int exitCode, string source)
+    {
+        try
+        {
+            return new LabelSet(labels);
+        }
+        catch (LabelException e)
+        {
+            throw new CliException(exitCode, $"{source}: {e.Message}", e);
+        }
+    }
 }

@@ -3,7 +3,6 @@ using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Forge;
 using KubeRunner.Agent.Forge.Connect;
 using KubeRunner.Agent.Hosting;
-using KubeRunner.Agent.Labels;
 using KubeRunner.Protocol.Runner.V1;
 
 namespace KubeRunner.Agent.Cli;
@@ -58,9 +57,9 @@ internal static class CreateRunnerFileCommand
     private static async Task CheckAsync(CliContext context, ForgeClient forge, RunnerConfig config, CancellationToken cancellationToken)
     {
         var request = new DeclareRequest { Version = AgentVersion.ForForge };
+        request.Labels.AddRange(ConfigOption.ParseLabels(config.Runner.Labels, ExitCodes.Configuration, "runner.labels").Names);
         try
         {
-            request.Labels.AddRange(new LabelSet(config.Runner.Labels).Names);
             var response = await forge.DeclareAsync(request, cancellationToken);
             context.Out.WriteLine($"The forge accepts the secret: runner '{response.Runner?.Name}', labels {string.Join(", ", response.Runner?.Labels ?? [])}.");
         }
@@ -71,10 +70,6 @@ internal static class CreateRunnerFileCommand
         catch (ConnectException e)
         {
             throw new CliException(ExitCodes.ForgeRejected, $"the forge does not accept the secret: {e.Message} (run 'forgejo-cli actions register --secret ...' on the forge first)", e);
-        }
-        catch (LabelException e)
-        {
-            throw new CliException(ExitCodes.Configuration, $"runner.labels: {e.Message}", e);
         }
     }
 }

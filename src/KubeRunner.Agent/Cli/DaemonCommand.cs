@@ -62,15 +62,7 @@ internal static class DaemonCommand
     private static LabelSet EffectiveLabels(CliContext context, RunnerConfig config, RunnerRegistration registration, string registrationPath)
     {
         var (labels, source) = config.Runner.Labels.Count > 0 ? (config.Runner.Labels, "runner.labels") : (registration.Labels, registrationPath);
-        LabelSet set;
-        try
-        {
-            set = new LabelSet(labels);
-        }
-        catch (LabelException e)
-        {
-            throw new CliException(ExitCodes.Configuration, $"{source}: {e.Message}", e);
-        }
+        var set = ConfigOption.ParseLabels(labels, ExitCodes.Configuration, source);
 
         if (set.Names.Count == 0)
         {

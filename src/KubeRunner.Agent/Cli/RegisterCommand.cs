@@ -103,23 +103,12 @@ internal static class RegisterCommand
                 context.Warn("the labels of the command line are ignored: the config file sets runner.labels");
             }
 
-            return Parse(config.Runner.Labels, ExitCodes.Configuration, "runner.labels");
+            return ConfigOption.ParseLabels(config.Runner.Labels, ExitCodes.Configuration, "runner.labels");
         }
 
-        return Parse(cliLabels.Count > 0 ? cliLabels : [DefaultLabel], ExitCodes.Usage, "--labels");
+        return ConfigOption.ParseLabels(cliLabels.Count > 0 ? cliLabels : [DefaultLabel], ExitCodes.Usage, "--labels");
     }
 
-    private static LabelSet Parse(IReadOnlyList<string> labels, int exitCode, string source)
-    {
-        try
-        {
-            return new LabelSet(labels);
-        }
-        catch (LabelException e)
-        {
-            throw new CliException(exitCode, $"{source}: {e.Message}", e);
-        }
-    }
 }
 
 /// <summary>What register needs, from flags or answers.</summary>

@@ -36,7 +36,7 @@ internal static class AgentServiceCollectionExtensions
         });
         services.TryAddSingleton(new TaskRunnerOptions { JobTimeout = runner.Timeout });
         services.TryAddSingleton<TaskReporterFactory>();
-        services.TryAddSingleton(sp => new BackendSelector(sp.GetServices<IJobBackend>(), settings.Labels.Labels));
+        services.TryAddSingleton(sp => new BackendSelector(sp.GetServices<IJobBackend>(), settings.Labels));
         services.TryAddSingleton<TaskRunner>();
         services.TryAddSingleton<TaskPoller>();
         services.AddHostedService(sp => sp.GetRequiredService<TaskPoller>());

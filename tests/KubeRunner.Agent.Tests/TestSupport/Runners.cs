@@ -10,7 +10,7 @@ internal static class Runners
 {
     public static TaskRunner Create(IRunnerService forge, IJobBackend? backend, string[] labels, TimeSpan? jobTimeout = null)
     {
-        var selector = new BackendSelector(backend is null ? [] : [backend], new LabelSet(labels).Labels);
+        var selector = new BackendSelector(backend is null ? [] : [backend], new LabelSet(labels));
         var reporters = new TaskReporterFactory(forge, Reporters.Fast, TimeProvider.System, NullLoggerFactory.Instance);
         var options = new TaskRunnerOptions { JobTimeout = jobTimeout ?? TimeSpan.FromHours(3) };
         return new TaskRunner(selector, reporters, options, TimeProvider.System, NullLogger<TaskRunner>.Instance);
