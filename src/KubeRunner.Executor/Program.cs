@@ -1,0 +1,3 @@
+using KubeRunner.Executor;
+
+return await ExecutorProgram.RunAsync(args);
