@@ -87,6 +87,17 @@ internal static class ConfigDefaults
             currentDirectory),
     };
 
+    public static ExecutorOptions Executor(ConfigValues values, HostWorkOptions host, string currentDirectory) => new()
+    {
+        Listen = values.String("executor.listen") ?? "",
+        // One socket per workdir_parent: a second runner on the machine sets its own workdir_parent.
+        Socket = System.IO.Path.GetFullPath(NonEmpty(values.String("executor.socket")) ?? System.IO.Path.Combine(host.WorkdirParent, "kube-runner.sock"), currentDirectory),
+        Path = NonEmpty(values.String("executor.path")) is { } path ? System.IO.Path.GetFullPath(path, currentDirectory) : "",
+        KillGrace = Positive(values.Duration("executor.kill_grace")) ?? ExecutorOptions.DefaultKillGrace,
+        CancelTimeout = Positive(values.Duration("executor.cancel_timeout")) ?? ExecutorOptions.DefaultCancelTimeout,
+        ReconnectWindow = Positive(values.Duration("executor.reconnect_window")) ?? ExecutorOptions.DefaultReconnectWindow,
+    };
+
     // logrus, which forgejo-runner uses, reads levels case-insensitively and knows "warning" as "warn".
     // Unknown levels stay as written so that the validator's message quotes the operator's text.
     private static string NormalizeLevel(string level)

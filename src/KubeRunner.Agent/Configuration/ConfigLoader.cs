@@ -33,13 +33,15 @@ internal static class ConfigLoader
         LegacyEnvironment.Apply(file is not null, environment, values, warnings);
         EnvFileMerge.Apply(values, file, currentDirectory);
 
+        var host = ConfigDefaults.Host(values, homeDirectory, currentDirectory);
         var config = new RunnerConfig
         {
             Log = ConfigDefaults.Log(values),
             Runner = ConfigDefaults.Runner(values),
             Cache = ConfigDefaults.Cache(values, homeDirectory),
             Container = ConfigDefaults.Container(values, file, warnings),
-            Host = ConfigDefaults.Host(values, homeDirectory, currentDirectory),
+            Host = host,
+            Executor = ConfigDefaults.Executor(values, host, currentDirectory),
             ClientTimeout = ClientTimeout(environment, warnings),
             SourcePath = sourcePath,
             Warnings = warnings.ToImmutableArray(),

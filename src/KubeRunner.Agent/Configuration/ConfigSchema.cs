@@ -54,6 +54,13 @@ internal static class ConfigSchema
             Key("force_rebuild", Bool, c => c.Container.ForceRebuild)),
         Section("host",
             Key("workdir_parent", Text, c => c.Host.WorkdirParent)),
+        Section("executor",
+            Key("listen", Text, c => c.Executor.Listen),
+            Key("socket", Text, c => c.Executor.Socket),
+            Key("path", Text, c => c.Executor.Path),
+            Key("kill_grace", Duration, c => c.Executor.KillGrace),
+            Key("cancel_timeout", Duration, c => c.Executor.CancelTimeout),
+            Key("reconnect_window", Duration, c => c.Executor.ReconnectWindow)),
     ];
 
     public static FrozenDictionary<string, ConfigKey> KeysByPath { get; } =

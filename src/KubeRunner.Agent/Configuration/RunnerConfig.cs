@@ -16,6 +16,8 @@ internal sealed class RunnerConfig
 
     public HostWorkOptions Host { get; init; } = new();
 
+    public ExecutorOptions Executor { get; init; } = new();
+
     /// <summary>Timeout of each HTTP request to Forgejo; <see cref="Timeout.InfiniteTimeSpan"/> means none.</summary>
     public TimeSpan ClientTimeout { get; init; } = DefaultClientTimeout;
 

@@ -40,4 +40,16 @@ internal static class EventIds
     public const int FinalReportFailed = 405;
     public const int FinalReportGaveUp = 406;
     public const int RowAfterClose = 407;
+
+    // 5xx: executors
+    public const int ExecutorAttached = 500;
+    public const int ExecutorDetached = 501;
+    public const int ExecutorRefused = 502;
+    public const int ExecutorEventGap = 503;
+    public const int ExecutorRowGap = 504;
+    public const int ExecutorStarted = 505;
+    public const int ExecutorExited = 506;
+    public const int ExecutorOutput = 507;
+    public const int TaskAdopted = 508;
+    public const int TaskStateFailed = 509;
 }

@@ -1,11 +1,16 @@
+using KubeRunner.Agent.Executors;
 using KubeRunner.Agent.Forge;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace KubeRunner.Agent.Hosting;
 
-/// <summary>Builds the daemon's Generic Host: logging from <c>log.level</c>, the agent's services.</summary>
+/// <summary>
+/// Builds the daemon's host: logging from <c>log.level</c>, the agent's services, and one Kestrel
+/// server for the executors (a Unix socket for local ones, a TCP port for those in containers).
+/// </summary>
 internal static class AgentHost
 {
     /// <summary>Time the final reports of cancelled tasks get on top of <c>shutdown_timeout</c>.</summary>
@@ -13,14 +18,21 @@ internal static class AgentHost
 
     public static IHost Build(AgentHostSettings settings)
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
         settings.ConfigureLogging(builder.Logging);
         builder.Logging.SetMinimumLevel(LogLevelOf(settings.Config.Log.Level));
+        // Kestrel's per-request chatter would drown the agent's own log.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc.AspNetCore", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(options =>
             options.ShutdownTimeout = settings.Config.Runner.ShutdownTimeout + FinalReportAllowance);
+        builder.Services.AddSingleton<IHostLifetime, SignalFreeLifetime>();
+        ExecutorEndpoint.Configure(builder, settings.Config.Executor);
         builder.Services.AddKubeRunnerAgent(settings);
-        return builder.Build();
+        var app = builder.Build();
+        app.MapGrpcService<ExecutorGrpcService>();
+        return app;
     }
 
     /// <summary>forgejo-runner's levels (logrus names) mapped onto Microsoft.Extensions.Logging's.</summary>

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using KubeRunner.Protocol.Runner.V1;
+using KubeRunner.Workflow.Logging;
 
 namespace KubeRunner.Agent.Reporting;
 
@@ -29,7 +30,7 @@ internal sealed class TaskLog(SecretMasker masker, int maxRowLength)
     public long UnsentSealedBytes { get; private set; }
 
     /// <summary>Appends a row and returns its absolute index.</summary>
-    public long Append(string content, Timestamp time)
+    public long Append(string content, DateTimeOffset time)
     {
         if (content.Length > maxRowLength)
         {
@@ -47,6 +48,18 @@ internal sealed class TaskLog(SecretMasker masker, int maxRowLength)
         }
 
         return Total++;
+    }
+
+    /// <summary>Starts numbering at <paramref name="rows"/>, which the forge already holds (an adopted task).</summary>
+    public void ResumeAt(long rows)
+    {
+        if (Total > 0)
+        {
+            throw new InvalidOperationException("only an empty log can resume at a given row");
+        }
+
+        Total = rows;
+        Acknowledged = rows;
     }
 
     /// <summary>Seals every row: no more rows will come.</summary>
@@ -103,7 +116,7 @@ internal sealed class TaskLog(SecretMasker masker, int maxRowLength)
     {
         for (var i = 0; i < count; i++)
         {
-            var row = new LogRow { Time = _pending[i].Time, Content = masker.MaskRow(_pending[i].Content) };
+            var row = new LogRow { Time = Timestamp.FromDateTimeOffset(_pending[i].Time), Content = masker.MaskRow(_pending[i].Content) };
             var size = row.CalculateSize();
             _sealed.Add(row);
             _sealedSizes.Add(size);

@@ -82,6 +82,18 @@ internal sealed class TaskProgress
         }
     }
 
+    /// <summary>Sets a step's state wholesale (from an executor's snapshot).</summary>
+    public void Restore(int step, Timestamp? started, Timestamp? stopped, Result result, long logIndex, long logLength)
+    {
+        var state = _state.Steps[step];
+        state.StartedAt = started;
+        state.StoppedAt = stopped;
+        state.Result = result;
+        state.LogIndex = logIndex;
+        state.LogLength = logLength;
+        RunningStep = started is not null && stopped is null ? step : RunningStep;
+    }
+
     /// <summary>Records job outputs; first value wins, as on the server.</summary>
     /// <returns>One message per output refused, for the task log.</returns>
     public List<string> AddOutputs(IEnumerable<KeyValuePair<string, string>> outputs)

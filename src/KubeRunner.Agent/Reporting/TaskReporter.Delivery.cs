@@ -16,6 +16,7 @@ internal sealed partial class TaskReporter
             try
             {
                 await WaitForCycleAsync(cancellationToken);
+                var (changes, rows) = Watermark();
                 // Drain a large backlog in full batches without waiting, then report the state.
                 while (await SendLogBatchAsync(noMore: false, cancellationToken) && IsBacklogFull())
                 {
@@ -23,6 +24,10 @@ internal sealed partial class TaskReporter
 
                 await SendStateAsync(cancellationToken);
                 NoteSuccess();
+                if (DeliveredRows >= rows)
+                {
+                    MarkDelivered(changes);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

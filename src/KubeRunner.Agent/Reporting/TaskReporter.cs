@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using KubeRunner.Agent.Forge;
 using KubeRunner.Protocol.Runner.V1;
+using KubeRunner.Workflow.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace KubeRunner.Agent.Reporting;
@@ -30,6 +31,8 @@ internal sealed partial class TaskReporter : IAsyncDisposable
     private Task _cycles = Task.CompletedTask;
     private bool _closed;
     private int _failures;
+    private long _changes;
+    private long _deliveredChanges;
 
     public TaskReporter(long taskId, int stepCount, IEnumerable<string> secrets, bool showDebug,
         IRunnerService forge, ReporterOptions options, TimeProvider time, ILogger logger)
@@ -87,6 +90,7 @@ internal sealed partial class TaskReporter : IAsyncDisposable
             if (!_closed && _progress.IsStep(step))
             {
                 _progress.StepStarted(step, Timestamp.FromDateTimeOffset(time), _log.Total);
+                _changes++;
             }
         }
     }
@@ -98,6 +102,7 @@ internal sealed partial class TaskReporter : IAsyncDisposable
             if (!_closed && _progress.IsStep(step))
             {
                 _progress.StepFinished(step, result, Timestamp.FromDateTimeOffset(time), _log.Total);
+                _changes++;
             }
         }
     }
@@ -118,6 +123,7 @@ internal sealed partial class TaskReporter : IAsyncDisposable
         lock (_lock)
         {
             refused = _progress.AddOutputs(outputs);
+            _changes++;
         }
 
         foreach (var message in refused)
@@ -159,6 +165,11 @@ internal sealed partial class TaskReporter : IAsyncDisposable
         await StopCyclesAsync();
         var logsDelivered = await RetryAsync("log rows", SendFinalLogsAsync, cancellationToken);
         var stateDelivered = await RetryAsync("state", SendFinalStateAsync, cancellationToken);
+        if (logsDelivered && stateDelivered)
+        {
+            MarkDelivered(long.MaxValue);
+        }
+
         return logsDelivered && stateDelivered;
     }
 
@@ -181,7 +192,6 @@ internal sealed partial class TaskReporter : IAsyncDisposable
 
     private void Append(string text, DateTimeOffset time, int? step)
     {
-        var timestamp = Timestamp.FromDateTimeOffset(time);
         lock (_lock)
         {
             if (_closed)
@@ -196,7 +206,7 @@ internal sealed partial class TaskReporter : IAsyncDisposable
             {
                 if (_filter.Filter(line.TrimEnd('\r')) is { } shown)
                 {
-                    var index = _log.Append(shown, timestamp);
+                    var index = _log.Append(shown, time);
                     if (step is { } counted)
                     {
                         _progress.CountRow(counted, index);
@@ -204,10 +214,16 @@ internal sealed partial class TaskReporter : IAsyncDisposable
                 }
             }
 
-            if (BacklogIsFull())
-            {
-                _wake.TrySetResult();
-            }
+            _changes++;
+            WakeIfBacklogFull();
+        }
+    }
+
+    private void WakeIfBacklogFull()
+    {
+        if (BacklogIsFull())
+        {
+            _wake.TrySetResult();
         }
     }
 }

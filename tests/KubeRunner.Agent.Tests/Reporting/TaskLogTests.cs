@@ -1,11 +1,11 @@
-using Google.Protobuf.WellKnownTypes;
+using KubeRunner.Workflow.Logging;
 using KubeRunner.Agent.Reporting;
 
 namespace KubeRunner.Agent.Tests.Reporting;
 
 public sealed class TaskLogTests
 {
-    private static readonly Timestamp Now = Timestamp.FromDateTimeOffset(DateTimeOffset.UnixEpoch);
+    private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch;
 
     [Fact]
     public void Append_NumbersRowsFromZero()

@@ -1,7 +1,6 @@
-using Google.Protobuf.WellKnownTypes;
-using KubeRunner.Agent.Reporting;
+using KubeRunner.Workflow.Logging;
 
-namespace KubeRunner.Agent.Tests.Reporting;
+namespace KubeRunner.Workflow.Tests.Logging;
 
 public sealed class SecretMaskerTests
 {
@@ -85,5 +84,5 @@ public sealed class SecretMaskerTests
     }
 
     private static List<PendingRow> Rows(params string[] contents) =>
-        [.. contents.Select(c => new PendingRow(c, Timestamp.FromDateTimeOffset(DateTimeOffset.UnixEpoch)))];
+        [.. contents.Select(c => new PendingRow(c, DateTimeOffset.UnixEpoch))];
 }

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace KubeRunner.Agent.Reporting;
+namespace KubeRunner.Workflow.Logging;
 
 /// <summary>
 /// Replaces secrets in log rows with <c>***</c>, as forgejo-runner does (runner-behaviour.md §6.13): every
@@ -8,7 +8,7 @@ namespace KubeRunner.Agent.Reporting;
 /// secret also where it spans consecutive rows, and in its one-line form with <c>\n</c> escapes.
 /// Not thread-safe: the reporter calls it under its lock.
 /// </summary>
-internal sealed class SecretMasker
+public sealed class SecretMasker
 {
     public const string Mask = "***";
 

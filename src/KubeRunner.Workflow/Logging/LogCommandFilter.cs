@@ -1,6 +1,6 @@
 using KubeRunner.Workflow.Commands;
 
-namespace KubeRunner.Agent.Reporting;
+namespace KubeRunner.Workflow.Logging;
 
 /// <summary>
 /// What Forgejo's log view shows of a workflow command (runner-behaviour.md §6.9): <c>add-mask</c> rows
@@ -8,7 +8,7 @@ namespace KubeRunner.Agent.Reporting;
 /// <c>ACTIONS_STEP_DEBUG</c> is <c>true</c>; <c>group</c>/<c>endgroup</c> become the <c>##[group]</c> markers the
 /// UI folds; between <c>stop-commands</c> and its token nothing is interpreted. Other rows pass unchanged.
 /// </summary>
-internal sealed class LogCommandFilter(SecretMasker masker, bool showDebug)
+public sealed class LogCommandFilter(SecretMasker masker, bool showDebug)
 {
     private string? _resumeToken;
 

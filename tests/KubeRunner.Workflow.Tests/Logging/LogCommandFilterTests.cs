@@ -1,6 +1,6 @@
-using KubeRunner.Agent.Reporting;
+using KubeRunner.Workflow.Logging;
 
-namespace KubeRunner.Agent.Tests.Reporting;
+namespace KubeRunner.Workflow.Tests.Logging;
 
 public sealed class LogCommandFilterTests
 {
