@@ -81,7 +81,7 @@ internal static partial class JobReader
             return;
         }
 
-        if (job.Steps.Count == 0 && (stepsNode is null || stepsNode is YamlSequenceNode || YamlReader.IsNull(stepsNode)))
+        if (stepsNode is null || stepsNode is YamlSequenceNode { Children.Count: 0 } || YamlReader.IsNull(stepsNode))
         {
             reader.Error(stepsNode ?? idNode, $"{where} has no steps");
         }
