@@ -14,7 +14,7 @@ internal static partial class ScalarRules
         var text = reader.Scalar(node, $"{key} of {where}");
         if (text is not null && !IsExpression(text) && !Number().IsMatch(text.Trim()))
         {
-            reader.Error(node, $"{key} must be a number of minutes or an expression, got '{text}', in {where}");
+            reader.Error(node, $"{key} must be a number of minutes or an expression, got {YamlReader.Quote(text)}, in {where}");
         }
 
         return text;
@@ -25,7 +25,7 @@ internal static partial class ScalarRules
         var text = reader.Scalar(node, $"{key} of {where}");
         if (text is not null && !IsExpression(text) && text is not ("true" or "false" or "True" or "False" or "TRUE" or "FALSE"))
         {
-            reader.Error(node, $"{key} must be true, false or an expression, got '{text}', in {where}");
+            reader.Error(node, $"{key} must be true, false or an expression, got {YamlReader.Quote(text)}, in {where}");
         }
 
         return text;
@@ -36,7 +36,7 @@ internal static partial class ScalarRules
         var text = reader.Scalar(node, $"{key} of {where}");
         if (text is not null && !IsExpression(text) && !Number().IsMatch(text.Trim()))
         {
-            reader.Error(node, $"{key} must be a number or an expression, got '{text}', in {where}");
+            reader.Error(node, $"{key} must be a number or an expression, got {YamlReader.Quote(text)}, in {where}");
         }
 
         return text;

@@ -130,7 +130,15 @@ internal sealed class YamlReader
         YamlMappingNode => "a mapping",
         YamlSequenceNode => "a list",
         YamlScalarNode scalar when IsNull(scalar) => "an empty value",
-        YamlScalarNode scalar => $"'{scalar.Value}'",
+        YamlScalarNode scalar => Quote(scalar.Value ?? string.Empty),
         _ => "an alias",
     };
+
+    /// <summary>A value quoted for a message, kept on one line and short enough to read.</summary>
+    public static string Quote(string text)
+    {
+        const int Longest = 60;
+        var oneLine = text.Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+        return oneLine.Length <= Longest ? $"'{oneLine}'" : $"'{oneLine[..Longest]}…'";
+    }
 }
