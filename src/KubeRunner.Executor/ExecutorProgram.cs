@@ -1,8 +1,17 @@
+using System.Collections;
 using System.Reflection;
+using System.Runtime.InteropServices;
+using Grpc.Core;
+using KubeRunner.Executor.Engine;
+using KubeRunner.Executor.Transport;
+using KubeRunner.Protocol.Executor.V1;
 
 namespace KubeRunner.Executor;
 
-/// <summary>Entry point of <c>kube-runner-executor</c>.</summary>
+/// <summary>
+/// Entry point of <c>kube-runner-executor</c>: fetch the job from the agent, run it while a link
+/// streams every event to the agent, and exit once the agent has everything (or gave up on us).
+/// </summary>
 internal static class ExecutorProgram
 {
     public static string Version { get; } =
@@ -16,7 +25,98 @@ internal static class ExecutorProgram
             return ExecutorExitCodes.Success;
         }
 
-        await Console.Error.WriteLineAsync("kube-runner-executor: not implemented yet");
-        return ExecutorExitCodes.Usage;
+        if (args.Length > 0)
+        {
+            await Console.Error.WriteLineAsync($"kube-runner-executor: unknown argument '{args[0]}'; it takes its settings from KUBE_RUNNER_* variables (see the README)");
+            return ExecutorExitCodes.Usage;
+        }
+
+        var env = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+        var (arguments, problem) = ExecutorArguments.Read(env);
+        if (arguments is null)
+        {
+            await Console.Error.WriteLineAsync($"kube-runner-executor: {problem}");
+            return ExecutorExitCodes.Usage;
+        }
+
+        // Steps see the environment the executor was given, without its own settings.
+        foreach (var key in env.Keys.Where(k => k.StartsWith("KUBE_RUNNER_", StringComparison.Ordinal)).ToList())
+        {
+            env.Remove(key);
+        }
+
+        return await RunJobAsync(arguments, env, TimeProvider.System);
     }
+
+    public static async Task<int> RunJobAsync(ExecutorArguments arguments, IReadOnlyDictionary<string, string> env, TimeProvider time)
+    {
+        using var channel = AgentChannel.Create(arguments.Agent);
+        var client = AgentChannel.Client(channel);
+        var headers = AgentChannel.Headers(arguments.TaskId, arguments.Token);
+        GetJobResponse job;
+        try
+        {
+            job = await GetJobAsync(client, headers, arguments.ReconnectWindow, time);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.PermissionDenied)
+        {
+            Diagnostics($"the agent refused this executor for task {arguments.TaskId}: {e.Status.Detail}");
+            return ExecutorExitCodes.Refused;
+        }
+        catch (RpcException e)
+        {
+            Diagnostics($"the agent at {arguments.Agent} could not be reached: {e.Status.Detail}");
+            return ExecutorExitCodes.AgentLost;
+        }
+
+        var tempDir = job.Settings.TempDir.Length > 0 ? job.Settings.TempDir : Path.GetTempPath();
+        Directory.CreateDirectory(tempDir);
+        using var journal = new EventJournal(tempDir, time);
+        var log = new JobLog(journal, time);
+        using var cancel = new CancellationTokenSource();
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            // A stopped container or pod: cancel the job, so that post-cancel steps and the report happen.
+            context.Cancel = true;
+            cancel.Cancel();
+        });
+        var engine = new JobEngine(log, job.Settings.KillGrace?.ToTimeSpan() ?? TimeSpan.FromSeconds(10), time);
+        var jobDone = Task.Run(() => engine.RunAsync(job.Task, job.Settings, env, cancel.Token));
+        var link = new AgentLink(client, headers, journal, attempt => log.Hello(attempt, Version),
+            reason => cancel.Cancel(), Diagnostics, arguments.ReconnectWindow, time);
+        var end = await link.RunAsync(jobDone);
+        if (!jobDone.IsCompleted)
+        {
+            // The agent is gone for good or refused us: nobody would see the rest of the job.
+            await cancel.CancelAsync();
+        }
+
+        await jobDone;
+        return end switch
+        {
+            LinkEnd.Delivered => ExecutorExitCodes.Success,
+            LinkEnd.Refused => ExecutorExitCodes.Refused,
+            _ => ExecutorExitCodes.AgentLost,
+        };
+    }
+
+    private static async Task<GetJobResponse> GetJobAsync(ExecutorService.ExecutorServiceClient client, Metadata headers, TimeSpan window, TimeProvider time)
+    {
+        var started = time.GetUtcNow();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await client.GetJobAsync(new GetJobRequest { ExecutorVersion = Version }, headers);
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.DeadlineExceeded
+                && time.GetUtcNow() - started < window)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt)), time);
+            }
+        }
+    }
+
+    private static void Diagnostics(string message) => Console.Error.WriteLine($"kube-runner-executor: {message}");
 }

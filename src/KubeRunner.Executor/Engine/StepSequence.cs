@@ -1,0 +1,144 @@
+using KubeRunner.Workflow.Expressions;
+using KubeRunner.Workflow.Model;
+using Result = KubeRunner.Protocol.Runner.V1.Result;
+
+namespace KubeRunner.Executor.Engine;
+
+/// <summary>
+/// Walks the job's steps: a step's <c>if</c> (wrapped in <c>success() &amp;&amp; (…)</c> unless it names a
+/// status function) decides whether it runs; its outcome and conclusion (after continue-on-error)
+/// go to the <c>steps</c> context and the log; a failed conclusion fails the job.
+/// </summary>
+internal sealed class StepSequence(JobRun run, JobLog log, TimeSpan killGrace, TimeProvider time)
+{
+    private readonly ScriptStep _script = new(run, log, killGrace);
+
+    public async Task RunAsync(StepDefinition step, CancellationToken jobCancel)
+    {
+        var wasCancelled = run.State.Status == JobStatus.Cancelled;
+        bool runIt;
+        try
+        {
+            runIt = Condition.Evaluate(step.If, run.Context(StepEnv(step)));
+        }
+        catch (ExpressionException e)
+        {
+            Record(step, Result.Failure, Result.Failure, new StepScope(run.State, step.EffectiveId), $"the condition of step '{step.DisplayName}' cannot be evaluated: {e.Message}");
+            return;
+        }
+
+        if (!runIt)
+        {
+            log.StepFinished(step.Index, Result.Skipped, Result.Skipped);
+            SetStepsContext(step, "skipped", "skipped", new StepScope(run.State, step.EffectiveId));
+            return;
+        }
+
+        log.StepStarted(step.Index);
+        var scope = new StepScope(run.State, step.EffectiveId);
+        // After a cancel, the steps that asked to run anyway get their own time (the agent bounds it).
+        var token = wasCancelled ? CancellationToken.None : jobCancel;
+        var (outcome, problem) = await RunStepAsync(step, scope, token);
+        if (scope.FileError is not null && outcome == Result.Success)
+        {
+            outcome = Result.Failure;
+        }
+
+        var continueOnError = outcome == Result.Failure && ContinueOnError(step);
+        var conclusion = continueOnError ? Result.Success : outcome;
+        if (continueOnError)
+        {
+            log.Row(step.Index, "⚙️ [runner]: The step failed, and continue-on-error lets the job go on.");
+        }
+
+        Record(step, outcome, conclusion, scope, problem);
+    }
+
+    private async Task<(Result Outcome, string? Problem)> RunStepAsync(StepDefinition step, StepScope scope, CancellationToken jobCancel)
+    {
+        if (step.Uses is not null)
+        {
+            return (Result.Failure, $"step '{step.DisplayName}' uses an action ({step.Uses}); this version of kube-runner runs only run: steps");
+        }
+
+        TimeSpan? stepTimeout;
+        try
+        {
+            stepTimeout = JobEngine.Minutes(step.TimeoutMinutes, run.Context(StepEnv(step)));
+        }
+        catch (ExpressionException e)
+        {
+            return (Result.Failure, e.Message);
+        }
+
+        using var timeout = stepTimeout is { } t ? new CancellationTokenSource(t, time) : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(jobCancel, timeout.Token);
+        try
+        {
+            return (await _script.RunAsync(step, scope, linked.Token), null);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !jobCancel.IsCancellationRequested)
+        {
+            return (Result.Failure, $"The step exceeded its timeout of {step.TimeoutMinutes} minutes and was stopped.");
+        }
+        catch (OperationCanceledException) when (jobCancel.IsCancellationRequested)
+        {
+            return (Result.Cancelled, run.State.CancelReason);
+        }
+        catch (ExpressionException e)
+        {
+            return (Result.Failure, e.Message);
+        }
+    }
+
+    private bool ContinueOnError(StepDefinition step)
+    {
+        if (string.IsNullOrWhiteSpace(step.ContinueOnError))
+        {
+            return false;
+        }
+
+        try
+        {
+            return ExpressionCoercion.IsTruthy(Template.EvaluateValue(step.ContinueOnError, run.Context(StepEnv(step))))
+                || step.ContinueOnError.Trim() == "true";
+        }
+        catch (ExpressionException e)
+        {
+            log.Row(step.Index, $"⚙️ [runner]: continue-on-error: {e.Message}");
+            return false;
+        }
+    }
+
+    private void Record(StepDefinition step, Result outcome, Result conclusion, StepScope scope, string? problem)
+    {
+        if (problem is not null)
+        {
+            log.Row(step.Index, $"⚙️ [runner]: {problem}");
+        }
+
+        log.StepFinished(step.Index, outcome, conclusion);
+        SetStepsContext(step, ContextValues.ResultName(outcome), ContextValues.ResultName(conclusion), scope);
+        if (conclusion == Result.Failure && run.State.Status == JobStatus.Success)
+        {
+            run.State.Status = JobStatus.Failure;
+        }
+    }
+
+    private void SetStepsContext(StepDefinition step, string outcome, string conclusion, StepScope scope)
+    {
+        run.State.Steps[step.EffectiveId] = ExpressionValue.From(new ExpressionObject
+        {
+            ["outputs"] = ExpressionValue.FromStrings(scope.Outputs),
+            ["outcome"] = ExpressionValue.From(outcome),
+            ["conclusion"] = ExpressionValue.From(conclusion),
+        });
+    }
+
+    /// <summary>The env an expression of the step sees before the step's own env (job env and GITHUB_ENV).</summary>
+    private List<KeyValuePair<string, string>> StepEnv(StepDefinition step)
+    {
+        _ = step;
+        return [.. run.JobEnv, .. run.Settings.RunnerEnv, .. run.State.Env];
+    }
+}
