@@ -67,7 +67,8 @@ public static class ExpressionCoercion
             ExpressionKind.Boolean => a.AsBoolean == b.AsBoolean,
             ExpressionKind.Number => a.AsNumber == b.AsNumber,
             ExpressionKind.String => string.Equals(a.AsString, b.AsString, StringComparison.OrdinalIgnoreCase),
-            ExpressionKind.Array => ReferenceEquals(a.AsArray, b.AsArray),
+            // The value itself is the identity: every empty array shares one backing store.
+            ExpressionKind.Array => ReferenceEquals(a, b),
             _ => ReferenceEquals(a.AsObject, b.AsObject),
         };
     }

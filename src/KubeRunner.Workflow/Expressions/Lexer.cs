@@ -69,7 +69,10 @@ internal static class Lexer
                 break;
         }
 
-        if (char.IsAsciiDigit(c) || (c == '.' && char.IsAsciiDigit(next)) || c == '-')
+        var startsNumber = char.IsAsciiDigit(c)
+            || (c == '.' && char.IsAsciiDigit(next))
+            || (c == '-' && (char.IsAsciiDigit(next) || next == '.' || char.IsAsciiLetter(next)));
+        if (startsNumber)
         {
             return ReadNumber(text, at);
         }
