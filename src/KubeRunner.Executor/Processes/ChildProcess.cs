@@ -61,6 +61,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         var argv = new List<string>(info.Arguments.Count + 1) { info.FileName };
         argv.AddRange(info.Arguments);
 
+        InheritedDescriptors.MarkCloseOnExecOnce();
         var exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var (readFd, writeFd) = OutputPipe.Create();
         int pid;

@@ -31,6 +31,10 @@ internal static unsafe partial class LibC
 
     public const int PrSetChildSubreaper = 36;
 
+    public const int FGetFd = 1;
+    public const int FSetFd = 2;
+    public const int FdCloExec = 1;
+
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd
     {
@@ -83,9 +87,6 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "sigemptyset", SetLastError = true)]
     public static partial int SigEmptySet(void* sigset);
 
-    [LibraryImport(Library, EntryPoint = "sigfillset", SetLastError = true)]
-    public static partial int SigFillSet(void* sigset);
-
     [LibraryImport(Library, EntryPoint = "pipe2", SetLastError = true)]
     public static partial int Pipe2(int* fds, int flags);
 
@@ -106,6 +107,10 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Library, EntryPoint = "waitpid", SetLastError = true)]
     public static partial int WaitPid(int pid, int* status, int options);
+
+    /// <summary>fcntl is variadic; see <see cref="Prctl"/>. Only the F_GETFD/F_SETFD form is used.</summary>
+    [LibraryImport(Library, EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int command, nint argument);
 
     /// <summary>prctl is variadic; declaring every argument as a machine word matches the
     /// register calling convention of x86_64 and arm64 Linux.</summary>

@@ -8,6 +8,9 @@ namespace KubeRunner.Executor.Processes;
 /// </summary>
 internal static unsafe class PosixSpawner
 {
+    // Linux has 64 signals; sigset_t keeps signal n in bit n - 1, little-endian on x86_64 and arm64.
+    private const int AllSignalsBytes = 8;
+
     /// <param name="path">The resolved executable.</param>
     /// <param name="argv">argv, including argv[0].</param>
     /// <param name="envp">"NAME=value" entries: the child's whole environment.</param>
@@ -46,7 +49,10 @@ internal static unsafe class PosixSpawner
             // may have signals blocked: the child starts with default handlers and an empty mask.
             Check(LibC.SpawnAttrSetFlags(attributes, LibC.PosixSpawnSetPGroup | LibC.PosixSpawnSetSigDef | LibC.PosixSpawnSetSigMask), "posix_spawnattr_setflags");
             Check(LibC.SpawnAttrSetPGroup(attributes, 0), "posix_spawnattr_setpgroup");
-            CheckErrno(LibC.SigFillSet(signalSet), "sigfillset");
+            // Every bit rather than sigfillset: that leaves out the signals glibc uses internally
+            // (32, 33), and glibc's spawn then sets them to SIG_IGN in the child, for good.
+            CheckErrno(LibC.SigEmptySet(signalSet), "sigemptyset");
+            new Span<byte>(signalSet, AllSignalsBytes).Fill(0xff);
             Check(LibC.SpawnAttrSetSigDefault(attributes, signalSet), "posix_spawnattr_setsigdefault");
             CheckErrno(LibC.SigEmptySet(signalSet), "sigemptyset");
             Check(LibC.SpawnAttrSetSigMask(attributes, signalSet), "posix_spawnattr_setsigmask");
