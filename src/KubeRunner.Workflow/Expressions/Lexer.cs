@@ -22,10 +22,12 @@ internal static class Lexer
                 return tokens;
             }
 
-            var previous = tokens.Count > 0 ? tokens[^1] : default;
-            var token = previous.Kind == TokenKind.Dot && tokens.Count > 0
+            // What a character means can depend on the token before it: '.' after an operand is
+            // member access, and after a '.' comes a property name, which may start with a digit.
+            Token? previous = tokens.Count > 0 ? tokens[^1] : null;
+            var token = previous?.Kind == TokenKind.Dot
                 ? ReadPropertyName(text, at)
-                : ReadToken(text, at, previous.EndsOperand && tokens.Count > 0);
+                : ReadToken(text, at, previous?.EndsOperand == true);
             tokens.Add(token);
             at = token.Column - 1 + token.Text.Length;
         }
