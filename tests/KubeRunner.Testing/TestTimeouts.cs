@@ -8,4 +8,7 @@ public static class TestTimeouts
 
     /// <summary>Waiting for a process or a whole scenario to finish.</summary>
     public static readonly TimeSpan Scenario = TimeSpan.FromMinutes(3);
+
+    /// <summary>Building something heavy: a Native AOT publish, a Debian root file system.</summary>
+    public static readonly TimeSpan Build = TimeSpan.FromMinutes(10);
 }
