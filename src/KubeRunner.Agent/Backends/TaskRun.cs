@@ -14,4 +14,8 @@ internal sealed record TaskRun(ForgeTask Task, JobOutline Job, Label Label, Task
 
 /// <summary>How a job ended, as its executor (or the backend, for an infrastructure failure) reports it.</summary>
 /// <param name="LastWords">A closing row explaining the result, e.g. which pod failure ended the job.</param>
-internal sealed record JobOutcome(Result Result, string? LastWords = null);
+/// <param name="AfterReport">
+/// Runs once the forge has the final report: the executor is told everything arrived, exits, and the
+/// backend removes what the task left behind.
+/// </param>
+internal sealed record JobOutcome(Result Result, string? LastWords = null, Func<Task>? AfterReport = null);

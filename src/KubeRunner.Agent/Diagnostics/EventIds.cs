@@ -30,6 +30,7 @@ internal static class EventIds
     public const int TaskNoBackend = 302;
     public const int TaskBadPayload = 303;
     public const int TaskCrashed = 304;
+    public const int TaskCleanupFailed = 305;
 
     // 4xx: reporting to the forge
     public const int ReportFailed = 400;

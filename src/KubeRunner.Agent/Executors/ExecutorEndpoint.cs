@@ -20,7 +20,6 @@ internal static class ExecutorEndpoint
         builder.WebHost.UseKestrelCore();
         builder.Services.AddRouting();
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton<ExecutorRegistry>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -1,4 +1,6 @@
 using KubeRunner.Agent.Backends;
+using KubeRunner.Agent.Backends.Host;
+using KubeRunner.Agent.Executors;
 using KubeRunner.Agent.Reporting;
 using KubeRunner.Agent.Scheduling;
 using KubeRunner.Agent.Tasks;
@@ -36,6 +38,9 @@ internal static class AgentServiceCollectionExtensions
         });
         services.TryAddSingleton(new TaskRunnerOptions { JobTimeout = runner.Timeout });
         services.TryAddSingleton<TaskReporterFactory>();
+        services.TryAddSingleton(settings.Config);
+        services.TryAddSingleton<ExecutorRegistry>();
+        services.AddSingleton<IJobBackend>(sp => ActivatorUtilities.CreateInstance<HostBackend>(sp, settings.Instance));
         services.TryAddSingleton(sp => new BackendSelector(sp.GetServices<IJobBackend>(), settings.Labels));
         services.TryAddSingleton<TaskRunner>();
         services.TryAddSingleton<TaskPoller>();

@@ -33,12 +33,25 @@ internal sealed partial class TaskRunner(
         reporter.Log($"kube-runner {AgentVersion.Value} received task {task.Id}: {TaskContext.Describe(task)}");
         Log.TaskStarted(logger, task.Id, TaskContext.Describe(task));
 
-        var (result, lastWords) = job is null
-            ? (Result.Failure, $"The task's workflow cannot be read: {payloadProblem}")
+        var (result, lastWords, afterReport) = job is null
+            ? (Result.Failure, $"The task's workflow cannot be read: {payloadProblem}", null)
             : await RunJobAsync(task, job, reporter, shutdown);
 
         var delivered = await reporter.CompleteAsync(result, lastWords, CancellationToken.None);
         Log.TaskFinished(logger, task.Id, result, delivered);
+        if (afterReport is not null)
+        {
+            try
+            {
+                await afterReport();
+            }
+#pragma warning disable CA1031 // Cleanup problems are logged; the task is reported already.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Log.CleanupFailed(logger, task.Id, e);
+            }
+        }
     }
 
     private static (JobOutline? Job, string? Problem) ReadPayload(ForgeTask task)
@@ -53,13 +66,13 @@ internal sealed partial class TaskRunner(
         }
     }
 
-    private async Task<(Result, string?)> RunJobAsync(ForgeTask task, JobOutline job, TaskReporter reporter, CancellationToken shutdown)
+    private async Task<(Result, string?, Func<Task>?)> RunJobAsync(ForgeTask task, JobOutline job, TaskReporter reporter, CancellationToken shutdown)
     {
         var (backend, label, problem) = selector.Select(job.RunsOn);
         if (backend is null || label is null)
         {
             Log.NoBackend(logger, task.Id, problem!);
-            return (Result.Failure, problem);
+            return (Result.Failure, problem, null);
         }
 
         using var timeout = new CancellationTokenSource(options.JobTimeout, time);
@@ -67,18 +80,20 @@ internal sealed partial class TaskRunner(
         try
         {
             var outcome = await backend.RunAsync(new TaskRun(task, job, label, reporter), cancel.Token);
-            return cancel.IsCancellationRequested ? WhyCancelled(reporter, timeout, outcome) : (outcome.Result, outcome.LastWords);
+            var (result, words) = cancel.IsCancellationRequested ? WhyCancelled(reporter, timeout, outcome) : (outcome.Result, outcome.LastWords);
+            return (result, words, outcome.AfterReport);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            return WhyCancelled(reporter, timeout, outcome: null);
+            var (result, words) = WhyCancelled(reporter, timeout, outcome: null);
+            return (result, words, null);
         }
 #pragma warning disable CA1031 // Whatever a backend throws, the task must still get its final report.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             Log.TaskCrashed(logger, task.Id, e);
-            return (Result.Failure, $"The runner failed to run the job: {e.Message}");
+            return (Result.Failure, $"The runner failed to run the job: {e.Message}", null);
         }
     }
 
@@ -105,5 +120,8 @@ internal sealed partial class TaskRunner(
 
         [LoggerMessage(Diagnostics.EventIds.TaskCrashed, LogLevel.Error, "Task {TaskId}: the backend failed")]
         public static partial void TaskCrashed(ILogger logger, long taskId, Exception exception);
+
+        [LoggerMessage(Diagnostics.EventIds.TaskCleanupFailed, LogLevel.Warning, "Task {TaskId}: cleaning up after the task failed")]
+        public static partial void CleanupFailed(ILogger logger, long taskId, Exception exception);
     }
 }

@@ -128,7 +128,7 @@ internal sealed class JobEngine(JobLog log, TimeSpan killGrace, TimeProvider tim
     }
 
     /// <summary>The job's timeout-minutes, within the runner's own limit.</summary>
-    private TimeSpan JobTimeout(JobRun run)
+    private static TimeSpan JobTimeout(JobRun run)
     {
         var limit = run.Settings.JobTimeout?.ToTimeSpan() is { } t && t > TimeSpan.Zero ? t : TimeSpan.FromHours(3);
         if (Minutes(run.Job.TimeoutMinutes, run.Context(run.JobEnv, jobLevel: true)) is { } minutes && minutes < limit)

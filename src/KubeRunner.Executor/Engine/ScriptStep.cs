@@ -87,14 +87,15 @@ internal sealed class ScriptStep(JobRun run, JobLog log, TimeSpan killGrace)
     }
 
     /// <summary>
-    /// Reads what is left of the output. A background process that outlived the step may hold the
-    /// pipe open: its group is stopped after a short wait, as the step is over.
+    /// Reads what is left of the output. A background process the step started may hold the pipe
+    /// open for ever: after a short wait the step's output ends without it (what it prints later is
+    /// drained and dropped, so it never blocks on a full pipe).
     /// </summary>
-    private async Task FinishReadingAsync(ChildProcess process, Task reading)
+    private static async Task FinishReadingAsync(ChildProcess process, Task reading)
     {
-        if (await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(2))) != reading)
+        if (await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(1))) != reading)
         {
-            await process.StopAsync(killGrace, CancellationToken.None);
+            process.EndOutput();
         }
 
         await reading;

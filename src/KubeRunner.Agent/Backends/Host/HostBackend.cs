@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using KubeRunner.Agent.Configuration;
+using KubeRunner.Agent.Executors;
+using KubeRunner.Agent.Labels;
+using KubeRunner.Protocol.Runner.V1;
+using Microsoft.Extensions.Logging;
+
+namespace KubeRunner.Agent.Backends.Host;
+
+/// <summary>
+/// Runs jobs of <c>name:host</c> labels on this machine, as forgejo-runner's host mode does: the
+/// executor is a child process working in a fresh directory under <c>host.workdir_parent</c>, which
+/// is removed after the task. No isolation: steps run as the runner's user with its environment.
+/// </summary>
+internal sealed partial class HostBackend(RunnerConfig config, Uri instance, ExecutorRegistry registry, ILogger<HostBackend> logger) : IJobBackend
+{
+    public string Name => "host";
+
+    public bool CanRun(Label label) => label.Scheme == Label.Host;
+
+    public async Task<JobOutcome> RunAsync(TaskRun run, CancellationToken cancellationToken)
+    {
+        var directory = HostTaskDirectory.Create(config.Host.WorkdirParent, run.Task.Id);
+        var settings = ExecutorLaunch.Settings(config, instance, run.Label.Name);
+        settings.WorkspaceParent = directory.Workspace;
+        settings.ActDir = directory.Act;
+        settings.TempDir = directory.Temp;
+        settings.ToolCache = directory.ToolCache;
+        settings.Host = true;
+
+        var launch = new ExecutorLaunch(run, settings, registry, logger);
+        Process process;
+        try
+        {
+            process = HostExecutorProcess.Start(ExecutorPath(), config.Executor, launch.Token, run.Task.Id, logger);
+        }
+        catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            launch.Dispose();
+            directory.Delete(logger);
+            return new JobOutcome(Result.Failure, $"The runner could not start {ExecutorPath()}: {e.Message}");
+        }
+
+        run.Reporter.Log($"Running the job on this machine (host) in {directory.Root}");
+        Log.ExecutorStarted(logger, run.Task.Id, process.Id);
+        var exited = ExitCodeAsync(process);
+        var finished = await launch.WaitAsync(exited, config.Executor.CancelTimeout, cancellationToken);
+        if (finished is null)
+        {
+            var code = await StopAsync(process, exited);
+            launch.Dispose();
+            directory.Delete(logger);
+            var result = cancellationToken.IsCancellationRequested ? Result.Cancelled : Result.Failure;
+            return new JobOutcome(result, $"The executor ended (exit code {code}) without reporting the job's result.");
+        }
+
+        return new JobOutcome(finished.Result, finished.Message.Length > 0 ? finished.Message : null, async () =>
+        {
+            // The executor exits once the agent confirms that the forge has everything.
+            await StopAsync(process, exited, TimeSpan.FromSeconds(30));
+            launch.Dispose();
+            directory.Delete(logger);
+        });
+    }
+
+    private string ExecutorPath() => config.Executor.Path.Length > 0 ? config.Executor.Path : DefaultExecutorPath();
+
+    /// <summary>Next to kube-runner (a release), else in its executor/ folder (a development build).</summary>
+    public static string DefaultExecutorPath()
+    {
+        var beside = Path.Combine(AppContext.BaseDirectory, "kube-runner-executor");
+        var build = Path.Combine(AppContext.BaseDirectory, "executor", "kube-runner-executor");
+        return File.Exists(beside) || !File.Exists(build) ? beside : build;
+    }
+
+    private static async Task<int> ExitCodeAsync(Process process)
+    {
+        await process.WaitForExitAsync(CancellationToken.None);
+        return process.ExitCode;
+    }
+
+    /// <summary>Waits for the executor to end by itself, then kills its whole process tree.</summary>
+    private static async Task<int> StopAsync(Process process, Task<int> exited, TimeSpan? wait = null)
+    {
+        using (process)
+        {
+            if (await Task.WhenAny(exited, Task.Delay(wait ?? TimeSpan.Zero)) != exited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            return await exited;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Diagnostics.EventIds.ExecutorStarted, LogLevel.Information, "Task {TaskId}: executor started as process {Pid}")]
+        public static partial void ExecutorStarted(ILogger logger, long taskId, int pid);
+    }
+}

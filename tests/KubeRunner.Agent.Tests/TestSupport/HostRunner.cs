@@ -1,0 +1,76 @@
+using KubeRunner.Agent.Tests.Cli;
+using KubeRunner.Testing;
+using KubeRunner.Testing.FakeForge;
+
+namespace KubeRunner.Agent.Tests.TestSupport;
+
+/// <summary>
+/// A fake forge and a daemon in this process with one <c>linux:host</c> label: jobs run for real on
+/// the host backend, through the executor built next to kube-runner.
+/// </summary>
+internal sealed class HostRunner : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly CliRun _cli = new();
+    private Task<int>? _daemon;
+
+    private HostRunner(FakeForge forge) => Forge = forge;
+
+    public FakeForge Forge { get; }
+
+    public string Directory => _cli.Directory;
+
+    public static async Task<HostRunner> StartAsync(string extraConfig = "")
+    {
+        var forge = await FakeForge.StartAsync();
+        var runner = new HostRunner(forge);
+        var registered = forge.AddRunner("host-runner", ["linux"]);
+        DaemonCommandTests.WriteRunnerFile(runner._cli, forge.Url, registered.Uuid, registered.Token, "linux:host");
+        runner._cli.Write("config.yaml", "runner:\n  fetch_interval: 100ms\n  report_interval: 200ms\n  capacity: 4\n"
+            + $"executor:\n  path: {ExecutorBuild.Path}\n  kill_grace: 2s\n" + extraConfig);
+        runner._daemon = runner._cli.RunAsync(runner._stop.Token, "daemon", "-c", "config.yaml");
+        return runner;
+    }
+
+    /// <summary>Queues a job; its payload is the workflow as written (one job).</summary>
+    public long Enqueue(string workflow, IReadOnlyDictionary<string, string>? secrets = null, IReadOnlyDictionary<string, string>? vars = null) =>
+        Forge.EnqueueJob(new FakeJob
+        {
+            WorkflowYaml = workflow,
+            RunsOn = ["linux"],
+            Secrets = secrets ?? new Dictionary<string, string>(),
+            Vars = vars ?? new Dictionary<string, string>(),
+        });
+
+    /// <summary>Runs a job to its end and returns the task as the forge has it.</summary>
+    public async Task<FakeTask> RunAsync(string workflow, IReadOnlyDictionary<string, string>? secrets = null, IReadOnlyDictionary<string, string>? vars = null)
+    {
+        var job = Enqueue(workflow, secrets, vars);
+        return await WaitDoneAsync(job);
+    }
+
+    public async Task<FakeTask> WaitDoneAsync(long job)
+    {
+        try
+        {
+            return await Forge.WaitForTaskAsync(t => t.JobId == job && t.IsDone, TestTimeouts.Scenario);
+        }
+        catch (TimeoutException) when (_daemon is { IsCompleted: true })
+        {
+            throw new InvalidOperationException($"the daemon ended with {await _daemon}: {_cli.Error}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_daemon is not null)
+        {
+            await _daemon.WaitAsync(TestTimeouts.Scenario);
+        }
+
+        _stop.Dispose();
+        _cli.Dispose();
+        await Forge.DisposeAsync();
+    }
+}
