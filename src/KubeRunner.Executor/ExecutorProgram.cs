@@ -118,5 +118,15 @@ internal static class ExecutorProgram
         }
     }
 
-    private static void Diagnostics(string message) => Console.Error.WriteLine($"kube-runner-executor: {message}");
+    private static void Diagnostics(string message)
+    {
+        try
+        {
+            Console.Error.WriteLine($"kube-runner-executor: {message}");
+        }
+        catch (IOException)
+        {
+            // stderr was a pipe to an agent process that is gone; the job goes on regardless.
+        }
+    }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Forge;
 using KubeRunner.Agent.Hosting;
+using KubeRunner.Agent.Tasks.Adoption;
 using KubeRunner.Agent.Labels;
 using KubeRunner.Agent.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +35,8 @@ internal static class DaemonCommand
                 RegistrationFile.Save(registrationPath, registration with { Labels = [.. labels.Labels.Select(l => l.ToString())] });
             }
 
+            // Before the executor socket opens: executors that outlived the last agent process reattach at once.
+            host.Services.GetRequiredService<TaskAdoption>().AdoptAll();
             await host.StartAsync(CancellationToken.None);
             // Runs until a signal, or until the host stops by itself because a loop crashed.
             var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();

@@ -4,6 +4,7 @@ using KubeRunner.Agent.Executors;
 using KubeRunner.Agent.Reporting;
 using KubeRunner.Agent.Scheduling;
 using KubeRunner.Agent.Tasks;
+using KubeRunner.Agent.Tasks.Adoption;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -40,6 +41,8 @@ internal static class AgentServiceCollectionExtensions
         services.TryAddSingleton<TaskReporterFactory>();
         services.TryAddSingleton(settings.Config);
         services.TryAddSingleton<ExecutorRegistry>();
+        services.TryAddSingleton(new TaskRecordStore(settings.Config.Executor));
+        services.TryAddSingleton<TaskAdoption>();
         services.AddSingleton<IJobBackend>(sp => ActivatorUtilities.CreateInstance<HostBackend>(sp, settings.Instance));
         services.TryAddSingleton(sp => new BackendSelector(sp.GetServices<IJobBackend>(), settings.Labels));
         services.TryAddSingleton<TaskRunner>();

@@ -54,7 +54,7 @@ internal sealed partial class TaskReporter
     /// agent's masks are a second line of defence). A row the log already holds is skipped, which
     /// makes resends after a reconnect harmless.
     /// </summary>
-    /// <returns>False when the row leaves a gap (rows before it were never received).</returns>
+    /// <returns>False when the row left a gap (rows before it were never received), now filled with placeholders.</returns>
     public bool RelayRow(long index, int? step, string content, DateTimeOffset time)
     {
         lock (_lock)
@@ -64,9 +64,11 @@ internal sealed partial class TaskReporter
                 return true;
             }
 
-            if (index > _log.Total)
+            var complete = index == _log.Total;
+            while (index > _log.Total)
             {
-                return false;
+                // Rows of the agent's own that an earlier agent process never delivered: keep the numbering.
+                _log.Append("⚙️ [runner]: a row was lost when the runner restarted", time);
             }
 
             var at = _log.Append(content, time);
@@ -77,7 +79,7 @@ internal sealed partial class TaskReporter
 
             _changes++;
             WakeIfBacklogFull();
-            return true;
+            return complete;
         }
     }
 

@@ -152,6 +152,30 @@ internal sealed partial class TaskPoller(
         }
     }
 
+    /// <summary>
+    /// Runs a task taken over from an earlier agent process. It counts against the capacity like a
+    /// fetched one (taking a slot if one is free; it cannot be refused, it is running already).
+    /// </summary>
+    public void Adopt(long taskId, Func<CancellationToken, Task> run)
+    {
+        var slot = _slots.Wait(0);
+        _running[taskId] = Task.Run(async () =>
+        {
+            try
+            {
+                await run(_cancelTasks.Token);
+            }
+            finally
+            {
+                _running.TryRemove(taskId, out _);
+                if (slot)
+                {
+                    _slots.Release();
+                }
+            }
+        });
+    }
+
     private async Task DrainAsync()
     {
         var running = _running.Values.ToArray();

@@ -15,4 +15,11 @@ internal sealed class TaskReporterFactory(IRunnerService forge, ReporterOptions 
         var showDebug = task.Secrets.TryGetValue("ACTIONS_STEP_DEBUG", out var debug) && debug == "true";
         return new TaskReporter(task.Id, stepCount, TaskContext.Secrets(task), showDebug, forge, options, time, _logger);
     }
+
+    /// <summary>
+    /// The reporter of a task taken over from an earlier agent process. It knows no secrets: the
+    /// executor masks its rows itself, and this agent writes only its closing rows.
+    /// </summary>
+    public TaskReporter CreateAdopted(long taskId, int stepCount) =>
+        new(taskId, stepCount, [], showDebug: false, forge, options, time, _logger);
 }

@@ -71,6 +71,16 @@ internal sealed class AgentProcess : IDisposable
         }
     }
 
+    /// <summary>Sends SIGKILL to the agent alone (not its children), as a crash or an OOM kill would end it.</summary>
+    public void KillAgentOnly()
+    {
+        const int Sigkill = 9;
+        if (Kill(_process.Id, Sigkill) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, SIGKILL) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);

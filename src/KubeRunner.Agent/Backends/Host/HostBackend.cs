@@ -2,6 +2,7 @@ using System.Diagnostics;
 using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Executors;
 using KubeRunner.Agent.Labels;
+using KubeRunner.Agent.Tasks.Adoption;
 using KubeRunner.Protocol.Runner.V1;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +13,7 @@ namespace KubeRunner.Agent.Backends.Host;
 /// executor is a child process working in a fresh directory under <c>host.workdir_parent</c>, which
 /// is removed after the task. No isolation: steps run as the runner's user with its environment.
 /// </summary>
-internal sealed partial class HostBackend(RunnerConfig config, Uri instance, ExecutorRegistry registry, ILogger<HostBackend> logger) : IJobBackend
+internal sealed partial class HostBackend(RunnerConfig config, Uri instance, ExecutorRegistry registry, TaskRecordStore records, ILogger<HostBackend> logger) : IJobBackend
 {
     public string Name => "host";
 
@@ -42,12 +43,16 @@ internal sealed partial class HostBackend(RunnerConfig config, Uri instance, Exe
         }
 
         run.Reporter.Log($"Running the job on this machine (host) in {directory.Root}");
+        // Once the executor's rows have a place in the log, a later agent process can take the task over.
+        launch.Session.Relay.BaseRowFixed = baseRow => records.Save(new TaskRecord(run.Task.Id,
+            Convert.ToBase64String(launch.Session.TokenHash), baseRow, run.Reporter.StepCount, process.Id, directory.Root, run.Label.Name));
         Log.ExecutorStarted(logger, run.Task.Id, process.Id);
         var exited = ExitCodeAsync(process);
         var finished = await launch.WaitAsync(exited, config.Executor.CancelTimeout, cancellationToken);
         if (finished is null)
         {
             var code = await StopAsync(process, exited);
+            records.Delete(run.Task.Id);
             launch.Dispose();
             directory.Delete(logger);
             var result = cancellationToken.IsCancellationRequested ? Result.Cancelled : Result.Failure;
@@ -58,6 +63,7 @@ internal sealed partial class HostBackend(RunnerConfig config, Uri instance, Exe
         {
             // The executor exits once the agent confirms that the forge has everything.
             await StopAsync(process, exited, TimeSpan.FromSeconds(30));
+            records.Delete(run.Task.Id);
             launch.Dispose();
             directory.Delete(logger);
         });

@@ -1,0 +1,149 @@
+using KubeRunner.Agent.Configuration;
+using KubeRunner.Agent.Executors;
+using KubeRunner.Agent.Forge;
+using KubeRunner.Agent.Reporting;
+using KubeRunner.Agent.Scheduling;
+using KubeRunner.Protocol.Executor.V1;
+using KubeRunner.Protocol.Runner.V1;
+using Microsoft.Extensions.Logging;
+
+namespace KubeRunner.Agent.Tasks.Adoption;
+
+/// <summary>
+/// Takes over the host tasks a previous agent process left running (it was killed, or upgraded):
+/// their executors keep running, buffer their events and reattach through the socket. Each adopted
+/// task gets a reporter that continues the forge's log where it stands, a session that accepts
+/// the executor's old token, and a capacity slot until it ends.
+/// </summary>
+internal sealed partial class TaskAdoption(
+    TaskRecordStore store,
+    ExecutorRegistry registry,
+    IRunnerService forge,
+    TaskReporterFactory reporters,
+    RunnerConfig config,
+    TaskPoller poller,
+    ILogger<TaskAdoption> logger)
+{
+    /// <summary>Registers every recorded task before executors can reach the agent, and starts watching them.</summary>
+    public void AdoptAll()
+    {
+        var (records, problems) = store.LoadAll();
+        foreach (var problem in problems)
+        {
+            Log.RecordUnreadable(logger, problem);
+        }
+
+        foreach (var record in records)
+        {
+            var reporter = reporters.CreateAdopted(record.TaskId, record.StepCount);
+            var relay = new TaskRelay(reporter, logger, record.BaseRow);
+            var session = new ExecutorSession(new ForgeTask { Id = record.TaskId }, new JobSettings(), Convert.FromBase64String(record.TokenHash), relay);
+            relay.Finished = session.Finish;
+            registry.Add(session);
+            poller.Adopt(record.TaskId, shutdown => RunAsync(record, reporter, session, shutdown));
+        }
+    }
+
+    private async Task RunAsync(TaskRecord record, TaskReporter reporter, ExecutorSession session, CancellationToken shutdown)
+    {
+        try
+        {
+            var rows = await ForgeRowsAsync(record.TaskId, shutdown);
+            reporter.ResumeAt(rows);
+            reporter.Start();
+            Log.Adopted(logger, record.TaskId, rows, record.ExecutorPid);
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(shutdown, reporter.ServerStop);
+            var finished = await WaitAsync(record, session, cancel.Token);
+            var (result, words) = finished is null
+                ? (cancel.IsCancellationRequested ? Result.Cancelled : Result.Failure, "The executor of this job ended while the runner was restarting, without reporting the job's result.")
+                : (finished.Result, finished.Message.Length > 0 ? finished.Message : null);
+            await reporter.CompleteAsync(result, words, CancellationToken.None);
+            await ExecutorPid.WaitForExitAsync(record.ExecutorPid, TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            registry.Remove(session);
+            session.Dispose();
+            await reporter.DisposeAsync();
+            TryDelete(record);
+        }
+    }
+
+    /// <summary>How many rows the forge holds: an UpdateLog without rows answers with that count.</summary>
+    private async Task<long> ForgeRowsAsync(long taskId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var response = await forge.UpdateLogAsync(new UpdateLogRequest { TaskId = taskId, Index = 0 }, cancellationToken);
+                return response.AckIndex;
+            }
+            catch (Exception e) when (ForgeErrors.IsTransient(e) && attempt < 30)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt)), cancellationToken);
+            }
+        }
+    }
+
+    private async Task<JobFinished?> WaitAsync(TaskRecord record, ExecutorSession session, CancellationToken cancel)
+    {
+        var deadline = DateTimeOffset.UtcNow + config.Executor.ReconnectWindow;
+        var cancelRequested = false;
+        while (!session.Finished.IsCompleted)
+        {
+            if (cancel.IsCancellationRequested && !cancelRequested)
+            {
+                session.RequestCancel("The job was cancelled");
+                deadline = DateTimeOffset.UtcNow + config.Executor.CancelTimeout;
+                cancelRequested = true;
+            }
+
+            var gone = !ExecutorPid.IsAlive(record.ExecutorPid) && !session.IsAttached;
+            if (gone || DateTimeOffset.UtcNow > deadline)
+            {
+                // Its last events may still be on their way.
+                await Task.WhenAny(session.Finished, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
+                break;
+            }
+
+            await Task.WhenAny(session.Finished, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
+        }
+
+        if (!session.Finished.IsCompleted)
+        {
+            ExecutorPid.Kill(record.ExecutorPid);
+            return null;
+        }
+
+        return await session.Finished;
+    }
+
+    private void TryDelete(TaskRecord record)
+    {
+        try
+        {
+            store.Delete(record.TaskId);
+            if (Directory.Exists(record.Directory))
+            {
+                Directory.Delete(record.Directory, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.CleanupFailed(logger, record.TaskId, e);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Diagnostics.EventIds.TaskAdopted, LogLevel.Information, "Task {TaskId}: taken over from the previous agent process (the forge has {Rows} rows; executor process {Pid})")]
+        public static partial void Adopted(ILogger logger, long taskId, long rows, int pid);
+
+        [LoggerMessage(Diagnostics.EventIds.TaskStateFailed, LogLevel.Warning, "A running-task record cannot be read and is left in place: {Problem}")]
+        public static partial void RecordUnreadable(ILogger logger, string problem);
+
+        [LoggerMessage(Diagnostics.EventIds.TaskCleanupFailed, LogLevel.Warning, "Task {TaskId}: cleaning up after the adopted task failed")]
+        public static partial void CleanupFailed(ILogger logger, long taskId, Exception exception);
+    }
+}
