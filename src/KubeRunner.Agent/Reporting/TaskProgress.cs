@@ -61,7 +61,9 @@ internal sealed class TaskProgress
             state.LogIndex = index;
         }
 
-        state.LogLength++;
+        // A step's rows are consecutive; counting by position makes a row restored from an executor's
+        // snapshot and then received again count once.
+        state.LogLength = Math.Max(state.LogLength, index - state.LogIndex + 1);
     }
 
     public void StepFinished(int step, Result result, Timestamp time, long nextRow)

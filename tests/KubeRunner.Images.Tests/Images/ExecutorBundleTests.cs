@@ -2,7 +2,7 @@ using KubeRunner.Testing;
 using KubeRunner.Testing.Docker;
 using Xunit.Abstractions;
 
-namespace KubeRunner.Executor.Tests.Images;
+namespace KubeRunner.Images.Tests.Images;
 
 /// <summary>The bundle's contents: exactly the executor and the libraries it loads, all inside the bundle.</summary>
 public sealed class ExecutorBundleTests(ImageTestBed bed, ITestOutputHelper output) : IClassFixture<ImageTestBed>

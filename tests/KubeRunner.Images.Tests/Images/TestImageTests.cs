@@ -1,6 +1,6 @@
 using KubeRunner.Testing.Docker;
 
-namespace KubeRunner.Executor.Tests.Images;
+namespace KubeRunner.Images.Tests.Images;
 
 /// <summary>
 /// The test images are what their names claim, so that "starts in musl" means something: the libc

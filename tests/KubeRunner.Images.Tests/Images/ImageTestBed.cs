@@ -1,6 +1,6 @@
 using KubeRunner.Testing.Docker;
 
-namespace KubeRunner.Executor.Tests.Images;
+namespace KubeRunner.Images.Tests.Images;
 
 /// <summary>
 /// Starts publishing the bundle and building every test image at once, when the first image test runs,

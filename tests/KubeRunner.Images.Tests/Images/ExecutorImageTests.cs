@@ -1,7 +1,8 @@
+using KubeRunner.Executor;
 using KubeRunner.Testing.Docker;
 using Xunit.Abstractions;
 
-namespace KubeRunner.Executor.Tests.Images;
+namespace KubeRunner.Images.Tests.Images;
 
 /// <summary>
 /// The executor bundle starts as the main process of every kind of job image, with nothing taken from
