@@ -39,7 +39,7 @@ internal sealed class JobEngine(JobLog log, TimeSpan killGrace, TimeProvider tim
         }
         catch (ExpressionException e)
         {
-            log.Row(JobLog.OutsideSteps, $"⚙️ [runner]: {e.Message}");
+            log.Row(JobLog.OutsideSteps, $"⚙️ [runner]: line {job.Line}: {e.Message}");
             return Finish(Result.Failure, null);
         }
     }

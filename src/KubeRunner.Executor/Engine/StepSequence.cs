@@ -23,7 +23,7 @@ internal sealed class StepSequence(JobRun run, JobLog log, TimeSpan killGrace, T
         }
         catch (ExpressionException e)
         {
-            Record(step, Result.Failure, Result.Failure, new StepScope(run.State, step.EffectiveId), $"the condition of step '{step.DisplayName}' cannot be evaluated: {e.Message}");
+            Record(step, Result.Failure, Result.Failure, new StepScope(run.State, step.EffectiveId), $"line {step.Line}: the condition of step '{step.DisplayName}' cannot be evaluated: {e.Message}");
             return;
         }
 
@@ -68,7 +68,7 @@ internal sealed class StepSequence(JobRun run, JobLog log, TimeSpan killGrace, T
         }
         catch (ExpressionException e)
         {
-            return (Result.Failure, e.Message);
+            return (Result.Failure, AtLine(step, e));
         }
 
         using var timeout = stepTimeout is { } t ? new CancellationTokenSource(t, time) : new CancellationTokenSource();
@@ -87,9 +87,12 @@ internal sealed class StepSequence(JobRun run, JobLog log, TimeSpan killGrace, T
         }
         catch (ExpressionException e)
         {
-            return (Result.Failure, e.Message);
+            return (Result.Failure, AtLine(step, e));
         }
     }
+
+    /// <summary>An expression error with the line of the step it is in, so that it can be found in the workflow.</summary>
+    private static string AtLine(StepDefinition step, ExpressionException e) => $"line {step.Line}: {e.Message}";
 
     private bool ContinueOnError(StepDefinition step)
     {
@@ -105,7 +108,7 @@ internal sealed class StepSequence(JobRun run, JobLog log, TimeSpan killGrace, T
         }
         catch (ExpressionException e)
         {
-            log.Row(step.Index, $"⚙️ [runner]: continue-on-error: {e.Message}");
+            log.Row(step.Index, $"⚙️ [runner]: continue-on-error: {AtLine(step, e)}");
             return false;
         }
     }

@@ -20,23 +20,26 @@ internal sealed class HostRunner : IAsyncDisposable
 
     public string Directory => _cli.Directory;
 
-    public static async Task<HostRunner> StartAsync(string extraConfig = "")
+    /// <param name="extraConfig">Sections appended to config.yaml after <c>runner</c> and <c>executor</c>.</param>
+    /// <param name="runnerConfig">Keys added to the <c>runner</c> section, each line indented by two spaces.</param>
+    public static async Task<HostRunner> StartAsync(string extraConfig = "", string runnerConfig = "")
     {
         var forge = await FakeForge.StartAsync();
         var runner = new HostRunner(forge);
         var registered = forge.AddRunner("host-runner", ["linux"]);
         DaemonCommandTests.WriteRunnerFile(runner._cli, forge.Url, registered.Uuid, registered.Token, "linux:host");
-        runner._cli.Write("config.yaml", "runner:\n  fetch_interval: 100ms\n  report_interval: 200ms\n  capacity: 4\n"
+        runner._cli.Write("config.yaml", "runner:\n  fetch_interval: 100ms\n  report_interval: 200ms\n  capacity: 4\n" + runnerConfig
             + $"executor:\n  path: {ExecutorBuild.Path}\n  kill_grace: 2s\n" + extraConfig);
         runner._daemon = runner._cli.RunAsync(runner._stop.Token, "daemon", "-c", "config.yaml");
         return runner;
     }
 
     /// <summary>Queues a job; its payload is the workflow as written (one job).</summary>
-    public long Enqueue(string workflow, IReadOnlyDictionary<string, string>? secrets = null, IReadOnlyDictionary<string, string>? vars = null) =>
+    public long Enqueue(string workflow, IReadOnlyDictionary<string, string>? secrets = null, IReadOnlyDictionary<string, string>? vars = null, bool sendAsIs = false) =>
         Forge.EnqueueJob(new FakeJob
         {
             WorkflowYaml = workflow,
+            SendAsIs = sendAsIs,
             RunsOn = ["linux"],
             Secrets = secrets ?? new Dictionary<string, string>(),
             Vars = vars ?? new Dictionary<string, string>(),
@@ -48,6 +51,9 @@ internal sealed class HostRunner : IAsyncDisposable
         var job = Enqueue(workflow, secrets, vars);
         return await WaitDoneAsync(job);
     }
+
+    /// <summary>Runs a payload sent verbatim, even one that is not a valid single-job workflow.</summary>
+    public Task<FakeTask> RunAsIsAsync(string payload) => WaitDoneAsync(Enqueue(payload, sendAsIs: true));
 
     public async Task<FakeTask> WaitDoneAsync(long job)
     {

@@ -112,7 +112,7 @@ public sealed partial class FakeForge
     public long EnqueueJob(FakeJob job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var (jobKey, stepCount) = WorkflowJobReader.Read(job.WorkflowYaml);
+        var (jobKey, stepCount) = job.SendAsIs ? WorkflowJobReader.TryRead(job.WorkflowYaml) : WorkflowJobReader.Read(job.WorkflowYaml);
         lock (_state.Gate)
         {
             var record = new JobRecord

@@ -12,6 +12,12 @@ public sealed class FakeJob
     /// <summary>The single-job workflow sent verbatim as <c>workflow_payload</c>; <c>jobs</c> must hold exactly one job.</summary>
     public required string WorkflowYaml { get; init; }
 
+    /// <summary>
+    /// Sends <see cref="WorkflowYaml"/> even when it is not a single-job payload (not YAML, two jobs),
+    /// to test a runner's reaction to a broken payload; the forge then knows of no steps.
+    /// </summary>
+    public bool SendAsIs { get; init; }
+
     /// <summary>The evaluated <c>runs-on</c> label names; every one must be a label of the runner (§3.4).</summary>
     public required IReadOnlyList<string> RunsOn { get; init; }
 

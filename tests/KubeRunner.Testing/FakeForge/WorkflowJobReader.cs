@@ -6,6 +6,19 @@ namespace KubeRunner.Testing.FakeForge;
 /// <summary>Reads what the server needs from a single-job payload (§4.1): the job id and its step count.</summary>
 internal static class WorkflowJobReader
 {
+    /// <summary>As <see cref="Read"/>, but a payload that is not one job gives no job key and no steps.</summary>
+    public static (string JobKey, int StepCount) TryRead(string workflowYaml)
+    {
+        try
+        {
+            return Read(workflowYaml);
+        }
+        catch (ArgumentException)
+        {
+            return ("", 0);
+        }
+    }
+
     public static (string JobKey, int StepCount) Read(string workflowYaml)
     {
         var stream = new YamlStream();
