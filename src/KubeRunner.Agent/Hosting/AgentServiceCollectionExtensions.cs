@@ -41,10 +41,14 @@ internal static class AgentServiceCollectionExtensions
         services.TryAddSingleton(settings.Config);
         services.TryAddSingleton<ExecutorRegistry>();
         services.AddSingleton<IJobBackend>(sp => ActivatorUtilities.CreateInstance<HostBackend>(sp, settings.Instance));
-        services.TryAddSingleton(sp => new BackendSelector(sp.GetServices<IJobBackend>(), settings.Labels));
+        services.TryAddSingleton(sp => new BackendSelector(sp.GetServices<IJobBackend>(), settings.Labels, settings.OnlyLabel));
         services.TryAddSingleton<TaskRunner>();
         services.TryAddSingleton<TaskPoller>();
-        services.AddHostedService(sp => sp.GetRequiredService<TaskPoller>());
+        if (settings.PollForTasks)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<TaskPoller>());
+        }
+
         return services;
     }
 }
