@@ -3,7 +3,11 @@ using KubeRunner.Agent.Labels;
 namespace KubeRunner.Agent.Backends;
 
 /// <summary>Chooses the label and the backend of a job from its <c>runs-on</c>.</summary>
-internal sealed class BackendSelector(IEnumerable<IJobBackend> backends, LabelSet labels)
+/// <param name="onlyLabel">
+/// Set by <c>kube-runner exec</c>: a local run has no runner labels to match, so every job runs with
+/// this label (the backend chosen on the command line) whatever its runs-on says.
+/// </param>
+internal sealed class BackendSelector(IEnumerable<IJobBackend> backends, LabelSet labels, Label? onlyLabel = null)
 {
     private readonly IJobBackend[] _backends = [.. backends];
 
@@ -14,6 +18,11 @@ internal sealed class BackendSelector(IEnumerable<IJobBackend> backends, LabelSe
     /// <returns>The backend and label, or a one-line problem for the task log.</returns>
     public (IJobBackend? Backend, Label? Label, string? Problem) Select(IReadOnlyList<string> runsOn)
     {
+        if (onlyLabel is not null)
+        {
+            return ForLabel(onlyLabel, runsOn);
+        }
+
         var known = labels.Labels.Count == 0 ? "none" : string.Join(", ", labels.Labels.Select(l => l.ToString()));
         if (runsOn.Count == 0)
         {
@@ -26,6 +35,11 @@ internal sealed class BackendSelector(IEnumerable<IJobBackend> backends, LabelSe
             return (null, null, $"None of this runner's labels ({known}) is named in runs-on [{string.Join(", ", runsOn)}].");
         }
 
+        return ForLabel(label, runsOn);
+    }
+
+    private (IJobBackend? Backend, Label? Label, string? Problem) ForLabel(Label label, IReadOnlyList<string> runsOn)
+    {
         var backend = _backends.FirstOrDefault(b => b.CanRun(label));
         if (backend is null)
         {

@@ -8,6 +8,9 @@ internal static class ExitCodes
     /// <summary>An unexpected failure inside kube-runner (a bug): the only case that prints a stack trace.</summary>
     public const int InternalError = 1;
 
+    /// <summary><c>exec</c>: a job of the workflow failed or was cancelled (the same code as a failing CI step).</summary>
+    public const int JobFailed = 1;
+
     /// <summary>The command line is wrong: unknown option, missing value, bad label or URL.</summary>
     public const int Usage = 2;
 

@@ -16,8 +16,11 @@ internal static class KubeRunnerCli
           kube-runner register --no-interactive --instance https://forge.example --token <token> --label heavy
           kube-runner daemon
 
-        Exit codes: 0 success, 1 internal error, 2 wrong command line, 3 invalid configuration or
-        .runner, 4 refused by the forge, 5 forge unreachable, 130 interrupted.
+        Try a workflow on this machine, no forge needed:
+          kube-runner exec -W samples/workflows/hello.yml
+
+        Exit codes: 0 success, 1 internal error (exec: a job failed), 2 wrong command line, 3 invalid
+        configuration, .runner or workflow, 4 refused by the forge, 5 forge unreachable, 130 interrupted.
         """;
 
     public static RootCommand Build(CliContext context)
@@ -27,6 +30,7 @@ internal static class KubeRunnerCli
         root.Subcommands.Add(RegisterCommand.Create(context, config));
         root.Subcommands.Add(CreateRunnerFileCommand.Create(context, config));
         root.Subcommands.Add(DaemonCommand.Create(context, config));
+        root.Subcommands.Add(ExecCommand.Create(context, config));
         root.Subcommands.Add(SmallCommands.GenerateConfig(context));
         root.Subcommands.Add(SmallCommands.Config(context, config));
         root.Subcommands.Add(SmallCommands.Version(context));

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace KubeRunner.Agent.Hosting;
 
 /// <summary>What the daemon's host is built from.</summary>
+/// <param name="PollForTasks">False for <c>kube-runner exec</c>: tasks are handed to the TaskRunner directly, none is fetched.</param>
+/// <param name="OnlyLabel">When set (<c>kube-runner exec</c>), every job runs with this label whatever its runs-on names.</param>
 internal sealed record AgentHostSettings(
     RunnerConfig Config,
     RunnerRegistration Registration,
@@ -13,4 +15,6 @@ internal sealed record AgentHostSettings(
     LabelSet Labels,
     IRunnerService Forge,
     TimeProvider Time,
-    Action<ILoggingBuilder> ConfigureLogging);
+    Action<ILoggingBuilder> ConfigureLogging,
+    bool PollForTasks = true,
+    Label? OnlyLabel = null);

@@ -44,10 +44,14 @@ internal static class AgentServiceCollectionExtensions
         services.TryAddSingleton(new TaskRecordStore(settings.Config.Executor));
         services.TryAddSingleton<TaskAdoption>();
         services.AddSingleton<IJobBackend>(sp => ActivatorUtilities.CreateInstance<HostBackend>(sp, settings.Instance));
-        services.TryAddSingleton(sp => new BackendSelector(sp.GetServices<IJobBackend>(), settings.Labels));
+        services.TryAddSingleton(sp => new BackendSelector(sp.GetServices<IJobBackend>(), settings.Labels, settings.OnlyLabel));
         services.TryAddSingleton<TaskRunner>();
         services.TryAddSingleton<TaskPoller>();
-        services.AddHostedService(sp => sp.GetRequiredService<TaskPoller>());
+        if (settings.PollForTasks)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<TaskPoller>());
+        }
+
         return services;
     }
 }

@@ -76,7 +76,10 @@ internal sealed partial class HostBackend(RunnerConfig config, Uri instance, Exe
     {
         var beside = Path.Combine(AppContext.BaseDirectory, "kube-runner-executor");
         var build = Path.Combine(AppContext.BaseDirectory, "executor", "kube-runner-executor");
-        return File.Exists(beside) || !File.Exists(build) ? beside : build;
+        // The SDK copies a referenced program's launcher (with its runtimeconfig, without its dll)
+        // next to kube-runner in a development build; that launcher cannot start, the one in executor/ can.
+        var usable = File.Exists(beside) && (File.Exists(beside + ".dll") || !File.Exists(beside + ".runtimeconfig.json"));
+        return usable || !File.Exists(build) ? beside : build;
     }
 
     private static async Task<int> ExitCodeAsync(Process process)

@@ -1,0 +1,168 @@
+using KubeRunner.Agent.Tests.TestSupport;
+
+namespace KubeRunner.Agent.Tests.Cli;
+
+/// <summary><c>kube-runner exec</c> runs real jobs on the host backend with the executor of this build.</summary>
+public sealed class ExecCommandTests : IDisposable
+{
+    private readonly CliRun _cli = new();
+
+    public ExecCommandTests() =>
+        _cli.Write("config.yaml", $"executor:\n  path: {ExecutorBuild.Path}\n  kill_grace: 2s\n");
+
+    /// <summary>The repository root: the executor is built at src/KubeRunner.Executor/bin/&lt;configuration&gt;/&lt;tfm&gt;/.</summary>
+    private static string RepositoryRoot => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ExecutorBuild.Path)!, "..", "..", "..", "..", ".."));
+
+    [Fact]
+    public async Task HelloSample_GreetsBothNamesThenSummarisesTheOutput()
+    {
+        var code = await ExecAsync("-W", Path.Combine(RepositoryRoot, "samples", "workflows", "hello.yml"));
+
+        Assert.True(code == 0, _cli.Out + _cli.Error);
+        Assert.Contains("[greet (Alice)] ⭐ Say hello", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains("[greet (Alice)] Hello, Alice!", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains("[greet (Bob)] Hello, Bob!", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains("[greet (Bob)] ✅ Say hello: success", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains("[summary] greet success, it said: Hello from the push of local/", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains("[summary] 🏁 Job succeeded", _cli.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FailingStep_ExitsOneAndSkipsTheJobThatNeedsIt()
+    {
+        _cli.Write("wf.yml", """
+            on: push
+            jobs:
+              build:
+                runs-on: anything
+                steps:
+                  - name: break
+                    run: exit 3
+              deploy:
+                runs-on: anything
+                needs: build
+                steps:
+                  - run: echo deploying
+            """);
+
+        Assert.Equal(1, await ExecAsync("-W", "wf.yml"));
+
+        Assert.Contains("[build] ❌ break: failure", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains("[deploy] 🏁 Job skipped", _cli.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("deploying", _cli.Out.Replace("echo deploying", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SecretVarAndEnv_ReachTheStepAndTheSecretIsMasked()
+    {
+        _cli.Write("wf.yml", """
+            on: push
+            jobs:
+              show:
+                runs-on: host
+                steps:
+                  - run: echo "token=${{ secrets.TOKEN }} colour=${{ vars.COLOUR }} mode=$MODE"
+            """);
+
+        var code = await ExecAsync("-W", "wf.yml", "-s", "TOKEN=s3cr3t-value", "--var", "COLOUR=blue", "--env", "MODE=fast");
+
+        Assert.True(code == 0, _cli.Out + _cli.Error);
+        Assert.Contains("token=*** colour=blue mode=fast", _cli.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t-value", _cli.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Job_RunsThatJobAndWhatItNeedsOnly()
+    {
+        _cli.Write("wf.yml", """
+            on: push
+            jobs:
+              first:
+                runs-on: host
+                steps:
+                  - run: echo ran-first
+              second:
+                runs-on: host
+                needs: first
+                steps:
+                  - run: echo ran-second
+              other:
+                runs-on: host
+                steps:
+                  - run: echo ran-other
+            """);
+
+        var code = await ExecAsync("-W", "wf.yml", "--job", "second");
+
+        Assert.True(code == 0, _cli.Out + _cli.Error);
+        Assert.Contains("[first] ran-first", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains("[second] ran-second", _cli.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("[other]", _cli.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Matrix_RunsEachCombinationOnceWithItsValues()
+    {
+        _cli.Write("wf.yml", """
+            on: push
+            jobs:
+              test:
+                runs-on: host
+                strategy:
+                  matrix:
+                    os: [x, y]
+                    n: [1]
+                    include:
+                      - os: z
+                        n: 2
+                steps:
+                  - run: echo "combination ${{ matrix.os }}-${{ matrix.n }}"
+            """);
+
+        var code = await ExecAsync("-W", "wf.yml");
+
+        Assert.True(code == 0, _cli.Out + _cli.Error);
+        Assert.Equal(3, _cli.Out.Split('\n').Count(l => l.EndsWith("🏁 Job succeeded", StringComparison.Ordinal)));
+        Assert.Contains("[test (x, 1)] combination x-1", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains("[test (y, 1)] combination y-1", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains("[test (z, 2)] combination z-2", _cli.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BadWorkflow_ExitsThreeNamingTheLine()
+    {
+        _cli.Write("wf.yml", "on: push\njobs:\n  build:\n    runs-on: host\n    stepz: []\n");
+
+        Assert.Equal(3, await ExecAsync("-W", "wf.yml"));
+
+        Assert.Contains("wf.yml: line 5:", _cli.Error, StringComparison.Ordinal);
+        Assert.Equal("", _cli.Out);
+    }
+
+    [Fact]
+    public async Task UnknownBackend_ExitsTwoNamingTheAvailableOnes()
+    {
+        _cli.Write("wf.yml", "on: push\njobs:\n  build:\n    runs-on: host\n    steps:\n      - run: true\n");
+
+        Assert.Equal(2, await ExecAsync("-W", "wf.yml", "--backend", "kubernetes"));
+
+        Assert.Equal("kube-runner: --backend: unknown backend 'kubernetes' (available: host)\n", _cli.Error);
+    }
+
+    [Fact]
+    public async Task NoWorkflowGiven_TakesTheOnlyOneInForgejoWorkflows()
+    {
+        Directory.CreateDirectory(_cli.Path_(".forgejo/workflows"));
+        _cli.Write(".forgejo/workflows/only.yml", "on: push\njobs:\n  build:\n    runs-on: host\n    steps:\n      - run: echo from-default-dir\n");
+        _cli.Write(".forgejo/workflows/notes.txt", "not a workflow");
+
+        var code = await ExecAsync();
+
+        Assert.True(code == 0, _cli.Out + _cli.Error);
+        Assert.Contains("[build] from-default-dir", _cli.Out, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _cli.Dispose();
+
+    private Task<int> ExecAsync(params string[] args) => _cli.RunAsync(["exec", "-c", "config.yaml", .. args]);
+}
