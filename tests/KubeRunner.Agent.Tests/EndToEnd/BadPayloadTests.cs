@@ -22,6 +22,8 @@ public sealed class BadPayloadTests
         { "incomplete expression", "on: push\njobs:\n  build:\n    runs-on: linux\n    steps:\n      - run: echo ${{ 1 + }}\n", "line 6", "'+'" },
         { "unknown function", "on: push\njobs:\n  build:\n    runs-on: linux\n    steps:\n      - run: echo ${{ foo() }}\n", "line 6", "foo" },
         { "job env expression", "on: push\njobs:\n  build:\n    runs-on: linux\n    env:\n      X: ${{ bar() }}\n    steps:\n      - run: echo hi\n", "line 3", "bar" },
+        { "step condition", "on: push\njobs:\n  build:\n    runs-on: linux\n    steps:\n      - if: 1 +\n        run: echo hi\n", "line 6", "'+'" },
+        { "job timeout not a number", "on: push\njobs:\n  build:\n    runs-on: linux\n    timeout-minutes: soon\n    steps:\n      - run: echo hi\n", "line 5", "soon" },
         { "timeout not a number", "on: push\njobs:\n  build:\n    runs-on: linux\n    steps:\n      - run: echo hi\n        timeout-minutes: soon\n", "line 7", "soon" },
     };
 

@@ -107,7 +107,9 @@ public sealed class StatusTests
                     run: echo "always ran ${{ job.status }}"
             """);
 
-        Assert.True(task.Result == Result.Cancelled, task.Text() + "\n" + string.Join("\n", task.Journal) + "\n" + string.Join(" ", task.Steps.Select(s => s.Result)));
+        Assert.True(
+            task.Result == Result.Cancelled,
+            $"{task.Text()}\n{string.Join("\n", task.Journal)}\nsteps: {string.Join(" ", task.Steps.Select(s => s.Result))}");
         Assert.Equal([Result.Cancelled, Result.Skipped, Result.Success], task.Steps.Select(s => s.Result));
         Assert.True(task.StoppedAt - task.StartedAt < TimeSpan.FromSeconds(25), $"the job took {task.StoppedAt - task.StartedAt}");
         Assert.Equal(["always ran cancelled"], task.StepRows(2));
