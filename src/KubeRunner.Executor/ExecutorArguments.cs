@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Globalization;
 
 namespace KubeRunner.Executor;
@@ -16,6 +17,19 @@ internal sealed record ExecutorArguments(string Agent, long TaskId, string Token
     public const string ReconnectVariable = "KUBE_RUNNER_RECONNECT_WINDOW";
 
     public static readonly TimeSpan DefaultReconnectWindow = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// The executor's environment: the one place that reads it. Its own <c>KUBE_RUNNER_*</c> settings
+    /// are left out of <c>ForSteps</c>, the environment the steps start from.
+    /// </summary>
+    public static (Dictionary<string, string> All, Dictionary<string, string> ForSteps) ProcessEnvironment()
+    {
+        var all = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+        var forSteps = all.Where(e => !e.Key.StartsWith("KUBE_RUNNER_", StringComparison.Ordinal))
+            .ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        return (all, forSteps);
+    }
 
     /// <summary>Reads the settings; the problem is a one-line message for stderr.</summary>
     public static (ExecutorArguments? Arguments, string? Problem) Read(IReadOnlyDictionary<string, string> env)

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Grpc.Core;
@@ -31,8 +30,7 @@ internal static class ExecutorProgram
             return ExecutorExitCodes.Usage;
         }
 
-        var env = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
-            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+        var (env, forSteps) = ExecutorArguments.ProcessEnvironment();
         var (arguments, problem) = ExecutorArguments.Read(env);
         if (arguments is null)
         {
@@ -40,13 +38,7 @@ internal static class ExecutorProgram
             return ExecutorExitCodes.Usage;
         }
 
-        // Steps see the environment the executor was given, without its own settings.
-        foreach (var key in env.Keys.Where(k => k.StartsWith("KUBE_RUNNER_", StringComparison.Ordinal)).ToList())
-        {
-            env.Remove(key);
-        }
-
-        return await RunJobAsync(arguments, env, TimeProvider.System);
+        return await RunJobAsync(arguments, forSteps, TimeProvider.System);
     }
 
     public static async Task<int> RunJobAsync(ExecutorArguments arguments, IReadOnlyDictionary<string, string> env, TimeProvider time)

@@ -53,7 +53,7 @@ internal sealed class ExecutorLaunch : IDisposable
         var first = await Task.WhenAny(Session.Finished, executorExited, cancelled);
         if (first == cancelled)
         {
-            Session.RequestCancel(CancelReason(cancellationToken));
+            Session.RequestCancel("cancelled");
             using var overrun = new CancellationTokenSource(cancelTimeout);
             var grace = Task.Delay(Timeout.Infinite, overrun.Token);
             first = await Task.WhenAny(Session.Finished, executorExited, grace);
@@ -73,6 +73,4 @@ internal sealed class ExecutorLaunch : IDisposable
         _registry.Remove(Session);
         Session.Dispose();
     }
-
-    private static string CancelReason(CancellationToken token) => token.IsCancellationRequested ? "cancelled" : "";
 }

@@ -76,6 +76,15 @@ internal sealed class JobRun
 
     public bool ShowDebug { get; }
 
+    /// <summary><c>runner.arch</c> and RUNNER_ARCH, in GitHub's spelling.</summary>
+    public static string RunnerArch { get; } = RuntimeInformation.OSArchitecture switch
+    {
+        Architecture.Arm64 => "ARM64",
+        Architecture.Arm => "ARM",
+        Architecture.X86 => "X86",
+        _ => "X64",
+    };
+
     /// <summary>Job-level env (workflow env, then job env), interpolated once when the job starts.</summary>
     public List<KeyValuePair<string, string>> JobEnv { get; } = [];
 
@@ -124,13 +133,7 @@ internal sealed class JobRun
     private ExpressionObject Runner() => new()
     {
         ["os"] = ExpressionValue.From("Linux"),
-        ["arch"] = ExpressionValue.From(RuntimeInformation.OSArchitecture switch
-        {
-            Architecture.Arm64 => "ARM64",
-            Architecture.Arm => "ARM",
-            Architecture.X86 => "X86",
-            _ => "X64",
-        }),
+        ["arch"] = ExpressionValue.From(RunnerArch),
         ["temp"] = ExpressionValue.From(Settings.TempDir),
         ["tool_cache"] = ExpressionValue.From(Settings.ToolCache),
         ["name"] = ExpressionValue.From(Settings.Label),

@@ -124,7 +124,7 @@ internal static class StepEnvironment
         yield return new("FORGEJO_ACTIONS", "true");
         yield return new("FORGEJO_ACTIONS_RUNNER_VERSION", run.Settings.RunnerVersion);
         yield return new("RUNNER_OS", "Linux");
-        yield return new("RUNNER_ARCH", ContextValues.Text(run.Context().Contexts["runner"], "arch"));
+        yield return new("RUNNER_ARCH", JobRun.RunnerArch);
         yield return new("RUNNER_TEMP", run.Settings.TempDir);
         yield return new("RUNNER_TOOL_CACHE", run.Settings.ToolCache);
         yield return new("RUNNER_PERFLOG", "/dev/null");

@@ -1,73 +1,54 @@
 using KubeRunner.Workflow.Commands;
+using KubeRunner.Workflow.Logging;
 
 namespace KubeRunner.Executor.Engine;
 
 /// <summary>
-/// Reads the workflow commands in a step's output (runner-behaviour.md §6.9) and decides what each
-/// line shows: <c>add-mask</c>, <c>set-output</c>, <c>set-env</c>, <c>add-path</c>, <c>save-state</c> and
-/// <c>stop-commands</c> act and vanish; <c>debug</c> shows only with <c>ACTIONS_STEP_DEBUG</c>;
-/// <c>group</c>/<c>endgroup</c> become Forgejo's fold markers; between <c>stop-commands</c> and its
-/// token nothing is a command.
+/// A step's output on its way to the log: the shared <see cref="LogCommandFilter"/> decides what each
+/// line shows (runner-behaviour.md §6.9); the commands that carry data, <c>set-output</c>,
+/// <c>set-env</c>, <c>add-path</c> and <c>save-state</c>, act on the step and vanish, as on GitHub.
 /// </summary>
-internal sealed class StepOutput(StepScope scope, JobLog log, int step, bool showDebug)
+internal sealed class StepOutput
 {
-    private string? _resumeToken;
+    private readonly StepScope _scope;
+    private readonly JobLog _log;
+    private readonly int _step;
+    private readonly LogCommandFilter _filter;
+
+    public StepOutput(StepScope scope, JobLog log, int step, bool showDebug)
+    {
+        _scope = scope;
+        _log = log;
+        _step = step;
+        _filter = new LogCommandFilter(log.AddMask, showDebug, Consume, debugPrefix: "##[debug]");
+    }
 
     public void Line(string line)
     {
-        var shown = Interpret(line);
-        if (shown is not null)
+        if (_filter.Filter(line) is { } shown)
         {
-            log.Row(step, shown);
+            _log.Row(_step, shown);
         }
     }
 
-    private string? Interpret(string line)
+    private bool Consume(WorkflowCommand command)
     {
-        if (!line.StartsWith("::", StringComparison.Ordinal) || WorkflowCommand.TryParse(line) is not { } command)
-        {
-            return line;
-        }
-
-        if (_resumeToken is not null)
-        {
-            if (command.Name == _resumeToken)
-            {
-                _resumeToken = null;
-                return null;
-            }
-
-            return line;
-        }
-
         switch (command.Name)
         {
-            case "add-mask":
-                log.AddMask(command.Value);
-                return null;
             case "set-output":
-                scope.SetOutput(Property(command, "name"), command.Value);
-                return null;
+                _scope.SetOutput(Property(command, "name"), command.Value);
+                return true;
             case "set-env":
-                scope.SetEnv(Property(command, "name"), command.Value);
-                return null;
+                _scope.SetEnv(Property(command, "name"), command.Value);
+                return true;
             case "add-path":
-                scope.AddPath(command.Value);
-                return null;
+                _scope.AddPath(command.Value);
+                return true;
             case "save-state":
-                scope.SaveState(Property(command, "name"), command.Value);
-                return null;
-            case "debug":
-                return showDebug ? "##[debug]" + command.Value : null;
-            case "group":
-                return "##[group]" + command.Value;
-            case "endgroup":
-                return "##[endgroup]";
-            case "stop-commands":
-                _resumeToken = command.Value.Length > 0 ? command.Value : null;
-                return null;
+                _scope.SaveState(Property(command, "name"), command.Value);
+                return true;
             default:
-                return line;
+                return false;
         }
     }
 

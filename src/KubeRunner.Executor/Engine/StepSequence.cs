@@ -19,7 +19,7 @@ internal sealed class StepSequence(JobRun run, JobLog log, TimeSpan killGrace, T
         bool runIt;
         try
         {
-            runIt = Condition.Evaluate(step.If, run.Context(StepEnv(step)));
+            runIt = Condition.Evaluate(step.If, run.Context(StepEnv()));
         }
         catch (ExpressionException e)
         {
@@ -64,7 +64,7 @@ internal sealed class StepSequence(JobRun run, JobLog log, TimeSpan killGrace, T
         TimeSpan? stepTimeout;
         try
         {
-            stepTimeout = JobEngine.Minutes(step.TimeoutMinutes, run.Context(StepEnv(step)));
+            stepTimeout = JobEngine.Minutes(step.TimeoutMinutes, run.Context(StepEnv()));
         }
         catch (ExpressionException e)
         {
@@ -103,7 +103,7 @@ internal sealed class StepSequence(JobRun run, JobLog log, TimeSpan killGrace, T
 
         try
         {
-            return ExpressionCoercion.IsTruthy(Template.EvaluateValue(step.ContinueOnError, run.Context(StepEnv(step))))
+            return ExpressionCoercion.IsTruthy(Template.EvaluateValue(step.ContinueOnError, run.Context(StepEnv())))
                 || step.ContinueOnError.Trim() == "true";
         }
         catch (ExpressionException e)
@@ -139,9 +139,5 @@ internal sealed class StepSequence(JobRun run, JobLog log, TimeSpan killGrace, T
     }
 
     /// <summary>The env an expression of the step sees before the step's own env (job env and GITHUB_ENV).</summary>
-    private List<KeyValuePair<string, string>> StepEnv(StepDefinition step)
-    {
-        _ = step;
-        return [.. run.JobEnv, .. run.Settings.RunnerEnv, .. run.State.Env];
-    }
+    private List<KeyValuePair<string, string>> StepEnv() => [.. run.JobEnv, .. run.Settings.RunnerEnv, .. run.State.Env];
 }

@@ -51,22 +51,23 @@ internal sealed partial class HostBackend(RunnerConfig config, Uri instance, Exe
         var finished = await launch.WaitAsync(exited, config.Executor.CancelTimeout, cancellationToken);
         if (finished is null)
         {
-            var code = await StopAsync(process, exited);
-            records.Delete(run.Task.Id);
-            launch.Dispose();
-            directory.Delete(logger);
+            var code = await EndAsync(TimeSpan.Zero);
             var result = cancellationToken.IsCancellationRequested ? Result.Cancelled : Result.Failure;
             return new JobOutcome(result, $"The executor ended (exit code {code}) without reporting the job's result.");
         }
 
-        return new JobOutcome(finished.Result, finished.Message.Length > 0 ? finished.Message : null, async () =>
+        // The executor exits once the agent confirms that the forge has everything.
+        return new JobOutcome(finished.Result, finished.Message.Length > 0 ? finished.Message : null,
+            () => EndAsync(TimeSpan.FromSeconds(30)));
+
+        async Task<int> EndAsync(TimeSpan wait)
         {
-            // The executor exits once the agent confirms that the forge has everything.
-            await StopAsync(process, exited, TimeSpan.FromSeconds(30));
+            var code = await StopAsync(process, exited, wait);
             records.Delete(run.Task.Id);
             launch.Dispose();
             directory.Delete(logger);
-        });
+            return code;
+        }
     }
 
     private string ExecutorPath() => config.Executor.Path.Length > 0 ? config.Executor.Path : DefaultExecutorPath();
@@ -89,11 +90,11 @@ internal sealed partial class HostBackend(RunnerConfig config, Uri instance, Exe
     }
 
     /// <summary>Waits for the executor to end by itself, then kills its whole process tree.</summary>
-    private static async Task<int> StopAsync(Process process, Task<int> exited, TimeSpan? wait = null)
+    private static async Task<int> StopAsync(Process process, Task<int> exited, TimeSpan wait)
     {
         using (process)
         {
-            if (await Task.WhenAny(exited, Task.Delay(wait ?? TimeSpan.Zero)) != exited)
+            if (await Task.WhenAny(exited, Task.Delay(wait)) != exited)
             {
                 process.Kill(entireProcessTree: true);
             }

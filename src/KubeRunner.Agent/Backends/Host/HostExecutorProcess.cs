@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Diagnostics;
 using System.Globalization;
 using KubeRunner.Agent.Configuration;
@@ -28,9 +27,9 @@ internal static partial class HostExecutorProcess
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        foreach (var (name, value) in ProcessEnvironment.Snapshot())
         {
-            info.Environment[(string)entry.Key] = (string?)entry.Value;
+            info.Environment[name] = value;
         }
 
         info.Environment["KUBE_RUNNER_AGENT"] = "unix://" + options.Socket;
