@@ -103,8 +103,10 @@ internal sealed class StepSequence(JobRun run, JobLog log, TimeSpan killGrace, T
 
         try
         {
-            return ExpressionCoercion.IsTruthy(Template.EvaluateValue(step.ContinueOnError, run.Context(StepEnv())))
-                || step.ContinueOnError.Trim() == "true";
+            // Written as a literal it is the YAML boolean (the text "false" would be a truthy string).
+            return Template.HasExpression(step.ContinueOnError)
+                ? ExpressionCoercion.IsTruthy(Template.EvaluateValue(step.ContinueOnError, run.Context(StepEnv())))
+                : step.ContinueOnError.Trim() == "true";
         }
         catch (ExpressionException e)
         {

@@ -63,6 +63,28 @@ public sealed class StatusTests
         Assert.Equal(["next ran failure/success success"], task.StepRows(1));
     }
 
+    [Theory]
+    [InlineData("false")]
+    [InlineData("${{ false }}")]
+    [InlineData("${{ vars.TOLERATE == 'yes' }}")]
+    public async Task Job_ContinueOnErrorFalse_FailsTheJob(string value)
+    {
+        await using var runner = await HostRunner.StartAsync();
+
+        var task = await runner.RunAsync($$"""
+            on: push
+            jobs:
+              strict:
+                runs-on: linux
+                steps:
+                  - continue-on-error: {{value}}
+                    run: exit 7
+            """);
+
+        Assert.True(task.Result == Result.Failure, task.Text());
+        Assert.DoesNotContain(task.StepRows(0), r => r.Contains("continue-on-error", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Step_TimeoutMinutes_StopsSleepingStepAndFailsJob()
     {
