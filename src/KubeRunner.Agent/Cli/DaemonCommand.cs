@@ -24,6 +24,7 @@ internal static class DaemonCommand
             var instance = ForgeAddress.TryParse(registration.Address, out var problem)
                 ?? throw new CliException(ExitCodes.Configuration, $"{registrationPath}: address: {problem}");
             var labels = EffectiveLabels(context, config, registration, registrationPath);
+            using var directoryLock = RunnerDirectoryLock.Acquire(config.Executor.Socket);
 
             using var http = context.CreateHttpClient(config.Runner.Insecure);
             var forge = new ForgeClient(http, instance, new RunnerCredentials(registration.Uuid, registration.Token), config.ClientTimeout);

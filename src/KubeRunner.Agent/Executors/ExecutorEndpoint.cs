@@ -59,7 +59,8 @@ internal static class ExecutorEndpoint
     private static string PrepareSocket(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        // A socket file left by an agent that was killed; binding fails while it exists.
+        // A socket file left by an agent that was killed; binding fails while it exists. No live agent
+        // owns it: the daemon holds the directory's lock (RunnerDirectoryLock), exec uses a directory of its own.
         if (File.Exists(path))
         {
             File.Delete(path);

@@ -1,3 +1,4 @@
+using KubeRunner.Agent.Hosting;
 using KubeRunner.Agent.Tests.TestSupport;
 using KubeRunner.Protocol.Runner.V1;
 using KubeRunner.Testing;
@@ -56,6 +57,26 @@ public sealed class DaemonCommandTests
 
         Assert.Equal(4, code);
         RegisterCommandTests.AssertOneLineError(cli, "does not know this runner (unregistered runner)");
+    }
+
+    [Fact]
+    public async Task Daemon_AnotherDaemonHoldsItsDirectory_ExitsConfigurationWithoutTouchingTheSocket()
+    {
+        await using var forge = await FakeForge.StartAsync();
+        var runner = forge.AddRunner("vm", ["linux"]);
+        using var cli = new CliRun();
+        WriteRunnerFile(cli, forge.Url, runner.Uuid, runner.Token, "linux:host");
+        cli.Write("config.yaml", "host:\n  workdir_parent: work\n");
+        var socket = cli.Path_("work/kube-runner.sock");
+        using var other = RunnerDirectoryLock.Acquire(socket);
+        File.WriteAllText(socket, "the other daemon's socket");
+
+        var code = await cli.RunAsync("daemon", "-c", "config.yaml");
+
+        Assert.Equal(3, code);
+        RegisterCommandTests.AssertOneLineError(cli, "another kube-runner daemon is running with " + cli.Path_("work"));
+        Assert.Equal("the other daemon's socket", File.ReadAllText(socket));
+        Assert.Equal(0, forge.Journal.Count(ForgeMethod.FetchTask));
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class ProgramProcessTests
         cli.Write("config.yaml", "runner:\n  fetch_interval: 100ms\n");
         using var agent = AgentProcess.Start(cli.Directory, "daemon", "--config", "config.yaml");
 
-        await forge.Journal.WaitForAsync(r => r.Method == ForgeMethod.FetchTask, TestTimeouts.Scenario);
+        await agent.WhileRunningAsync(forge.Journal.WaitForAsync(r => r.Method == ForgeMethod.FetchTask, TestTimeouts.Scenario));
         agent.Terminate();
         var code = await agent.WaitForExitAsync(TestTimeouts.Scenario);
         var fetchesAtExit = forge.Journal.Count(ForgeMethod.FetchTask);

@@ -36,13 +36,13 @@ public sealed class AgentRestartTests
 
         using (var first = AgentProcess.Start(cli.Directory, "daemon", "--config", "config.yaml"))
         {
-            await forge.WaitForTaskAsync(t => t.JobId == job && t.LogRows.Any(r => r.Content == "first"), TestTimeouts.Scenario);
+            await first.WhileRunningAsync(forge.WaitForTaskAsync(t => t.JobId == job && t.LogRows.Any(r => r.Content == "first"), TestTimeouts.Scenario));
             first.KillAgentOnly();
             await first.WaitForExitAsync(TestTimeouts.Default);
         }
 
         using var second = AgentProcess.Start(cli.Directory, "daemon", "--config", "config.yaml");
-        var task = await forge.WaitForTaskAsync(t => t.JobId == job && t.IsDone, TestTimeouts.Scenario);
+        var task = await second.WhileRunningAsync(forge.WaitForTaskAsync(t => t.JobId == job && t.IsDone, TestTimeouts.Scenario));
         second.Terminate();
         await second.WaitForExitAsync(TestTimeouts.Scenario);
 

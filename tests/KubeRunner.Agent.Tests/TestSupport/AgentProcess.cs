@@ -50,6 +50,9 @@ internal sealed class AgentProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        // Its own home: the defaults under ~/.cache/act (workspaces, executor socket, task records)
+        // must not be shared with daemons of tests running in parallel.
+        start.Environment["HOME"] = workingDirectory;
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -59,6 +62,17 @@ internal sealed class AgentProcess : IDisposable
         process._process.BeginOutputReadLine();
         process._process.BeginErrorReadLine();
         return process;
+    }
+
+    /// <summary>Waits for <paramref name="wait"/>, failing at once with the agent's output if the agent exits first.</summary>
+    public async Task<T> WhileRunningAsync<T>(Task<T> wait)
+    {
+        if (await Task.WhenAny(wait, _process.WaitForExitAsync()) != wait)
+        {
+            throw new InvalidOperationException($"kube-runner exited with {_process.ExitCode} while the test waited; its output:\n{Out}{Error}");
+        }
+
+        return await wait;
     }
 
     /// <summary>Sends SIGTERM, as systemd and Kubernetes do to stop the daemon.</summary>
