@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using KubeRunner.Protocol.Executor.V1;
 
@@ -8,29 +7,32 @@ namespace KubeRunner.Executor.Transport;
 /// Every event the executor produces, numbered, kept until the agent acknowledges it. Rows are
 /// numbered one by one and sent in batches. Memory is bounded: beyond the limit, new events go to a
 /// spill file in the job's temp directory and come back into memory, in order, as acknowledgements
-/// free room. So a job whose agent is away for minutes keeps running and loses nothing.
+/// free room. So a job whose agent is away for minutes keeps running and loses nothing. Spilled
+/// events are sent straight from the file: the agent acknowledges only what the forge has stored,
+/// about once a second, and sending no further than memory would cap a busy step's log at the
+/// memory limit per second.
 /// </summary>
 internal sealed class EventJournal : IDisposable
 {
     public const int MaxRowsPerBatch = 1000;
     public const int MaxBatchBytes = 512 * 1024;
 
+    // Encoded bytes read from the spill file per call of From; short rows take about six times more heap.
+    private const int ReadAheadBytes = 256 * 1024;
+
     private readonly Lock _lock = new();
     private readonly List<Event> _memory = [];
-    private readonly string _spillPath;
+    private readonly SpillFile _spill;
     private readonly long _memoryLimit;
     private readonly TimeProvider _time;
     private LogRows? _pendingRows;
     private int _pendingBytes;
     private long _memoryBytes;
-    private FileStream? _spill;
-    private long _spillReadOffset;
-    private long _spilledEvents;
     private TaskCompletionSource _changed = NewSignal();
 
-    public EventJournal(string spillDirectory, TimeProvider time, long memoryLimitBytes = 32 * 1024 * 1024)
+    public EventJournal(string spillDirectory, TimeProvider time, long memoryLimitBytes = 4 * 1024 * 1024)
     {
-        _spillPath = Path.Combine(spillDirectory, $"kube-runner-events-{Environment.ProcessId}.spill");
+        _spill = new SpillFile(Path.Combine(spillDirectory, $"kube-runner-events-{Environment.ProcessId}.spill"));
         _memoryLimit = memoryLimitBytes;
         _time = time;
     }
@@ -48,7 +50,7 @@ internal sealed class EventJournal : IDisposable
         {
             lock (_lock)
             {
-                return _memory.Count > 0 ? _memory[0].Seq : NextSeq - (ulong)_spilledEvents;
+                return _memory.Count > 0 ? _memory[0].Seq : NextSeq - (ulong)_spill.Count;
             }
         }
     }
@@ -59,19 +61,31 @@ internal sealed class EventJournal : IDisposable
         {
             lock (_lock)
             {
-                return _pendingRows is null && _memory.Count == 0 && _spilledEvents == 0;
+                return _pendingRows is null && _memory.Count == 0 && _spill.Count == 0;
             }
         }
     }
 
-    /// <summary>Bytes of events waiting in the spill file (for tests and diagnostics).</summary>
+    /// <summary>Events held in memory (for tests and diagnostics).</summary>
+    public int EventsInMemory
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _memory.Count;
+            }
+        }
+    }
+
+    /// <summary>Events waiting in the spill file (for tests and diagnostics).</summary>
     public long SpilledEvents
     {
         get
         {
             lock (_lock)
             {
-                return _spilledEvents;
+                return _spill.Count;
             }
         }
     }
@@ -113,7 +127,10 @@ internal sealed class EventJournal : IDisposable
         }
     }
 
-    /// <summary>Events from <paramref name="seq"/> on that are ready to send (those in memory).</summary>
+    /// <summary>
+    /// Events from <paramref name="seq"/> on that are ready to send: those in memory, then spilled ones
+    /// read from the file (a small part at a time, which the caller drops once sent).
+    /// </summary>
     public List<Event> From(ulong seq, int max)
     {
         lock (_lock)
@@ -125,6 +142,12 @@ internal sealed class EventJournal : IDisposable
                 {
                     result.Add(e);
                 }
+            }
+
+            if (result.Count < max)
+            {
+                var after = result.Count > 0 ? result[^1].Seq + 1 : seq;
+                result.AddRange(_spill.ReadAhead(after, max - result.Count, ReadAheadBytes));
             }
 
             return result;
@@ -139,13 +162,18 @@ internal sealed class EventJournal : IDisposable
             var drop = 0;
             while (drop < _memory.Count && _memory[drop].Seq < nextSeq)
             {
-                _memoryBytes -= _memory[drop].CalculateSize();
+                _memoryBytes -= MemoryCost(_memory[drop]);
                 drop++;
             }
 
             _memory.RemoveRange(0, drop);
-            if (_memory.Count == 0 && _spilledEvents > 0)
+            if (_memory.Count == 0 && _spill.Count > 0)
             {
+                // Spilled events sent ahead may be acknowledged already: they never come back.
+                foreach (var _ in _spill.TakeWhile(() => _spill.FirstSeq < nextSeq))
+                {
+                }
+
                 RefillLocked();
             }
 
@@ -166,9 +194,7 @@ internal sealed class EventJournal : IDisposable
     {
         lock (_lock)
         {
-            _spill?.Dispose();
-            _spill = null;
-            File.Delete(_spillPath);
+            _spill.Dispose();
         }
     }
 
@@ -193,13 +219,10 @@ internal sealed class EventJournal : IDisposable
     {
         e.Seq = NextSeq++;
         e.Time ??= Now();
-        var size = e.CalculateSize();
-        if (_spilledEvents > 0 || (_memoryBytes + size > _memoryLimit && _memory.Count > 0))
+        var size = MemoryCost(e);
+        if (_spill.Count > 0 || (_memoryBytes + size > _memoryLimit && _memory.Count > 0))
         {
-            _spill ??= new FileStream(_spillPath, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024);
-            _spill.Seek(0, SeekOrigin.End);
-            e.WriteDelimitedTo(_spill);
-            _spilledEvents++;
+            _spill.Append(e);
         }
         else
         {
@@ -211,23 +234,35 @@ internal sealed class EventJournal : IDisposable
         return e.Seq;
     }
 
-    private void RefillLocked()
+    /// <summary>
+    /// What an event costs on the heap, which for short rows is several times its encoded size: each row
+    /// is a message, a timestamp and a UTF-16 string. Counting encoded bytes let a job printing short
+    /// lines faster than the agent took them hold five times the limit in memory.
+    /// </summary>
+    private static long MemoryCost(Event e)
     {
-        _spill!.Flush();
-        _spill.Seek(_spillReadOffset, SeekOrigin.Begin);
-        while (_spilledEvents > 0 && _memoryBytes < _memoryLimit / 2)
+        const int RowObjects = 112; // ExecutorLogRow + Timestamp + string header + list slot, 64-bit
+        const int EventObjects = 128;
+        if (e.Rows is not { } rows)
         {
-            var e = Event.Parser.ParseDelimitedFrom(_spill);
-            _memory.Add(e);
-            _memoryBytes += e.CalculateSize();
-            _spilledEvents--;
+            return EventObjects + (2L * e.CalculateSize());
         }
 
-        _spillReadOffset = _spill.Position;
-        if (_spilledEvents == 0)
+        var cost = (long)EventObjects;
+        foreach (var row in rows.Rows)
         {
-            _spill.SetLength(0);
-            _spillReadOffset = 0;
+            cost += RowObjects + (2L * row.Content.Length);
+        }
+
+        return cost;
+    }
+
+    private void RefillLocked()
+    {
+        foreach (var e in _spill.TakeWhile(() => _memoryBytes < _memoryLimit / 2))
+        {
+            _memory.Add(e);
+            _memoryBytes += MemoryCost(e);
         }
     }
 
