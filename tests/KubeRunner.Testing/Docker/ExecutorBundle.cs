@@ -42,7 +42,7 @@ public sealed class ExecutorBundle
 
     private static async Task<ExecutorBundle> PublishAsync()
     {
-        var repository = FindRepositoryRoot();
+        var repository = RepositoryRoot();
         var directory = Path.Combine(repository, "artifacts", "test", "executor");
         var watch = Stopwatch.StartNew();
         // The test host runs inside `dotnet test`, whose MSBuild variables would steer the nested build;
@@ -64,7 +64,8 @@ public sealed class ExecutorBundle
     private static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
-    private static string FindRepositoryRoot()
+    /// <summary>The checkout this process was built from (the directory of KubeRunner.sln).</summary>
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -15,14 +15,14 @@ namespace KubeRunner.Benchmarks;
 internal static class ReporterThroughput
 {
     private const int Rows = 200_000;
-    private const int Batch = 5_000;
+    public const int Batch = 5_000;
 
     public static async Task<IEnumerable<string>> RunAsync()
     {
         await using var bench = await BenchForge.StartAsync();
         await MeasureReporterAsync(bench, 20_000); // warm-up: JIT, connections
         var reporter = await MeasureReporterAsync(bench, Rows);
-        var baseline = await MeasureRawAsync(bench, Rows);
+        var baseline = await MeasureRawAsync(bench, Rows, Line);
         return
         [
             $"| Reporter throughput ({Rows:N0} rows of 60 characters, 5 secrets masked, loopback fake forge) | {Format(Rows / reporter.TotalSeconds)} rows/s | raw UpdateLog batches of {Batch:N0}: {Format(Rows / baseline.TotalSeconds)} rows/s | {baseline.TotalSeconds / reporter.TotalSeconds:0.00} |",
@@ -53,7 +53,8 @@ internal static class ReporterThroughput
         return stopwatch.Elapsed;
     }
 
-    private static async Task<TimeSpan> MeasureRawAsync(BenchForge bench, int rows)
+    /// <summary>Sends <paramref name="rows"/> rows as UpdateLog batches of <see cref="Batch"/> through the client alone.</summary>
+    public static async Task<TimeSpan> MeasureRawAsync(BenchForge bench, int rows, Func<int, string> line)
     {
         var task = await bench.ClaimAsync();
         var now = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow);
@@ -63,7 +64,7 @@ internal static class ReporterThroughput
             var request = new UpdateLogRequest { TaskId = task.Id, Index = index, NoMore = index + Batch >= rows };
             for (var i = index; i < index + Batch; i++)
             {
-                request.Rows.Add(new LogRow { Time = now, Content = Line(i) });
+                request.Rows.Add(new LogRow { Time = now, Content = line(i) });
             }
 
             await bench.Client.UpdateLogAsync(request, CancellationToken.None);
