@@ -104,7 +104,10 @@ internal sealed partial class TaskRunner(
             : timeout.IsCancellationRequested ? TimeoutMessage
             : ShutdownMessage;
         var result = outcome is { Result: not Result.Unspecified } ? outcome.Result : Result.Cancelled;
-        return (result, outcome?.LastWords is { } words ? $"{reason}. {words}" : reason);
+        // An executor enforces runner.timeout too, in the same words: say it once.
+        return (result, outcome?.LastWords is not { } words ? reason
+            : words.Contains(reason, StringComparison.Ordinal) ? words
+            : $"{reason}. {words}");
     }
 
     private static partial class Log

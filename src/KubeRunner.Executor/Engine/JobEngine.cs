@@ -16,6 +16,9 @@ namespace KubeRunner.Executor.Engine;
 /// </summary>
 internal sealed class JobEngine(JobLog log, TimeSpan killGrace, TimeProvider time)
 {
+    /// <summary>forgejo-runner's words when its own limit (<c>runner.timeout</c>) ends a job.</summary>
+    public const string RunnerTimeoutMessage = "The runner cancelled the job because it exceeds the maximum run time";
+
     public async Task<Result> RunAsync(ForgeTask task, JobSettings settings, IReadOnlyDictionary<string, string> baseEnv, CancellationToken cancel)
     {
         foreach (var secret in Secrets(task))
@@ -86,14 +89,15 @@ internal sealed class JobEngine(JobLog log, TimeSpan killGrace, TimeProvider tim
         }
 
         PrepareDirectories(run);
-        using var timeout = new CancellationTokenSource(JobTimeout(run), time);
+        var (limit, fromWorkflow) = JobTimeout(run);
+        using var timeout = new CancellationTokenSource(limit, time);
         using var jobCancel = CancellationTokenSource.CreateLinkedTokenSource(cancel, timeout.Token);
         using var registration = jobCancel.Token.Register(() =>
         {
             run.State.Status = JobStatus.Cancelled;
-            run.State.CancelReason ??= timeout.IsCancellationRequested
-                ? "The job exceeded its time limit (timeout-minutes) and was cancelled."
-                : "The job was cancelled.";
+            run.State.CancelReason ??= !timeout.IsCancellationRequested ? "The job was cancelled."
+                : fromWorkflow ? "The job exceeded its time limit (timeout-minutes) and was cancelled."
+                : RunnerTimeoutMessage;
         });
 
         var steps = new StepSequence(run, log, killGrace, time);
@@ -127,16 +131,16 @@ internal sealed class JobEngine(JobLog log, TimeSpan killGrace, TimeProvider tim
         File.WriteAllText(run.EventPath, payload.ToJson());
     }
 
-    /// <summary>The job's timeout-minutes, within the runner's own limit.</summary>
-    private static TimeSpan JobTimeout(JobRun run)
+    /// <summary>The job's timeout-minutes, within the runner's own limit (<c>runner.timeout</c>); which of them applies.</summary>
+    private static (TimeSpan Limit, bool FromWorkflow) JobTimeout(JobRun run)
     {
         var limit = run.Settings.JobTimeout?.ToTimeSpan() is { } t && t > TimeSpan.Zero ? t : TimeSpan.FromHours(3);
         if (Minutes(run.Job.TimeoutMinutes, run.Context(run.JobEnv, jobLevel: true)) is { } minutes && minutes < limit)
         {
-            return minutes;
+            return (minutes, true);
         }
 
-        return limit;
+        return (limit, false);
     }
 
     /// <summary>Reads a timeout-minutes value; an expression is evaluated first.</summary>

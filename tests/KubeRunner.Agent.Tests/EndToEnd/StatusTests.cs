@@ -137,4 +137,26 @@ public sealed class StatusTests
         Assert.Equal(["always ran cancelled"], task.StepRows(2));
         Assert.DoesNotContain("default ran", task.Rows());
     }
+
+    [Fact]
+    public async Task Job_RunnerTimeout_CancelsWithForgejoRunnersMessageAndStillRunsAlwaysStep()
+    {
+        await using var runner = await HostRunner.StartAsync(runnerConfig: "  timeout: 2s\n");
+
+        var task = await runner.RunAsync("""
+            on: push
+            jobs:
+              slow:
+                runs-on: linux
+                steps:
+                  - run: sleep 30
+                  - if: always()
+                    run: echo "always ran ${{ job.status }}"
+            """);
+
+        Assert.True(task.Result == Result.Cancelled, task.Text());
+        Assert.Equal([Result.Cancelled, Result.Success], task.Steps.Select(s => s.Result));
+        Assert.Equal(["always ran cancelled"], task.StepRows(1));
+        Assert.Single(task.Rows(), r => r.Contains("The runner cancelled the job because it exceeds the maximum run time", StringComparison.Ordinal));
+    }
 }
