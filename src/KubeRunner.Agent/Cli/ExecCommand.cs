@@ -24,10 +24,11 @@ internal static class ExecCommand
         var secrets = KeyValues("--secret", "A secret, KEY=VALUE or KEY (value from the environment); masked in the output", "-s");
         var vars = KeyValues("--var", "A configuration variable (vars.KEY), KEY=VALUE");
         var env = KeyValues("--env", "An environment variable for every step, KEY=VALUE");
+        var directory = new Option<string?>("--directory", "-C") { Description = "The checkout jobs work on: each job's workspace starts as a copy of it, without what git ignores (default: the current directory)", HelpName = "path" };
         var backend = new Option<string>("--backend") { Description = $"Where jobs run, whatever their runs-on says: {string.Join(", ", _backends.Keys)}", HelpName = "name", DefaultValueFactory = _ => "host" };
         var command = new Command("exec", "Run a workflow on this machine with no forge: every job in needs order, matrices expanded, the log printed as it comes; exit code 0 when every job succeeded or was skipped, 1 when one failed")
         {
-            workflows, job, eventName, eventFile, secrets, vars, env, backend,
+            workflows, job, eventName, eventFile, secrets, vars, env, directory, backend,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -55,15 +56,17 @@ internal static class ExecCommand
             }
 
             var jobs = LocalPlan.Create(parsed.Workflow!, yaml, parse.GetValue(job), context.Warn);
+            var checkout = Checkout(context, parse.GetValue(directory));
             var info = new LocalRunInfo(
-                LocalGit.Repository(context.CurrentDirectory),
-                LocalGit.Sha(context.CurrentDirectory),
-                LocalGit.Ref(context.CurrentDirectory),
+                LocalGit.Repository(checkout),
+                LocalGit.Sha(checkout),
+                LocalGit.Ref(checkout),
                 parse.GetValue(eventName)!,
                 ReadEvent(context, parse.GetValue(eventFile)),
                 context.Environment.GetValueOrDefault("USER") ?? "local",
                 Path.GetFileName(path));
-            var request = new LocalRunRequest(jobs, info, secretValues, varValues, envValues);
+            var seed = new Backends.WorkspaceSeed(checkout, LocalGit.Files(checkout));
+            var request = new LocalRunRequest(jobs, info, secretValues, varValues, envValues, seed);
             var code = await LocalRunner.RunAsync(context, config, Label.Parse(labelText), request, cancellationToken);
             if (code == ExitCodes.Interrupted)
             {
@@ -73,6 +76,12 @@ internal static class ExecCommand
             return code;
         });
         return command;
+    }
+
+    private static string Checkout(CliContext context, string? directory)
+    {
+        var path = context.ResolvePath(directory ?? ".");
+        return Directory.Exists(path) ? path : throw new CliException(ExitCodes.Usage, $"--directory: {path} is not a directory");
     }
 
     private static Option<string[]> KeyValues(string name, string description, params string[] aliases) => new(name, aliases)

@@ -1,3 +1,4 @@
+using KubeRunner.Agent.Backends;
 using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Forge;
 using KubeRunner.Agent.Labels;
@@ -17,4 +18,5 @@ internal sealed record AgentHostSettings(
     TimeProvider Time,
     Action<ILoggingBuilder> ConfigureLogging,
     bool PollForTasks = true,
-    Label? OnlyLabel = null);
+    Label? OnlyLabel = null,
+    WorkspaceSeed? Seed = null);

@@ -43,7 +43,9 @@ internal static class AgentServiceCollectionExtensions
         services.TryAddSingleton<ExecutorRegistry>();
         services.TryAddSingleton(new TaskRecordStore(settings.Config.Executor));
         services.TryAddSingleton<TaskAdoption>();
-        services.AddSingleton<IJobBackend>(sp => ActivatorUtilities.CreateInstance<HostBackend>(sp, settings.Instance));
+        services.AddSingleton<IJobBackend>(sp => settings.Seed is { } seed
+            ? ActivatorUtilities.CreateInstance<HostBackend>(sp, settings.Instance, seed)
+            : ActivatorUtilities.CreateInstance<HostBackend>(sp, settings.Instance));
         services.TryAddSingleton(sp => new BackendSelector(sp.GetServices<IJobBackend>(), settings.Labels, settings.OnlyLabel));
         services.TryAddSingleton<TaskRunner>();
         services.TryAddSingleton<TaskPoller>();

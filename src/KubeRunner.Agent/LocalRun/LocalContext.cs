@@ -56,6 +56,15 @@ internal static class LocalGit
     /// <summary>The checked-out branch as <c>refs/heads/…</c>; empty on a detached head or outside git.</summary>
     public static string Ref(string directory) => Git(directory, "symbolic-ref", "-q", "HEAD") ?? "";
 
+    /// <summary>
+    /// The files git tracks or would track (untracked but not ignored), relative to the checkout; null
+    /// outside a git checkout or without git, where the whole directory is copied.
+    /// </summary>
+    public static IReadOnlyList<string>? Files(string directory) =>
+        Git(directory, trim: false, "ls-files", "-z", "--cached", "--others", "--exclude-standard") is { } listing
+            ? listing.Split('\0', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList()
+            : null;
+
     /// <summary>The last two path parts of a remote URL: https://host/o/r.git, git@host:o/r, ssh://git@host:22/o/r.</summary>
     public static string? OwnerRepo(string url)
     {
@@ -69,7 +78,9 @@ internal static class LocalGit
         return repository.Length == 0 ? null : $"{parts[^2]}/{repository}";
     }
 
-    private static string? Git(string directory, params string[] args)
+    private static string? Git(string directory, params string[] args) => Git(directory, trim: true, args);
+
+    private static string? Git(string directory, bool trim, params string[] args)
     {
         var info = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add("-C");
@@ -87,7 +98,8 @@ internal static class LocalGit
                 return null;
             }
 
-            var output = process.StandardOutput.ReadToEnd().Trim();
+            var output = process.StandardOutput.ReadToEnd();
+            output = trim ? output.Trim() : output;
             process.StandardError.ReadToEnd();
             process.WaitForExit();
             return process.ExitCode == 0 && output.Length > 0 ? output : null;

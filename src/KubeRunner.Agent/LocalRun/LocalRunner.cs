@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using KubeRunner.Agent.Backends;
 using KubeRunner.Agent.Cli;
 using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Hosting;
@@ -18,7 +19,8 @@ internal sealed record LocalRunRequest(
     LocalRunInfo Info,
     IReadOnlyDictionary<string, string> Secrets,
     IReadOnlyDictionary<string, string> Vars,
-    IReadOnlyDictionary<string, string> Env);
+    IReadOnlyDictionary<string, string> Env,
+    WorkspaceSeed Seed);
 
 /// <summary>
 /// Runs the tasks of a local run one after the other through the daemon's own machinery (TaskRunner,
@@ -39,7 +41,7 @@ internal static class LocalRunner
             var console = new ConsoleRunnerService(context.Out);
             var registration = new RunnerRegistration(0, "", "exec", "", "", [label.ToString()]);
             var settings = new AgentHostSettings(local, registration, _noForge, new LabelSet([label.ToString()]), console, context.Time,
-                Logging(context, config), PollForTasks: false, OnlyLabel: label);
+                Logging(context, config), PollForTasks: false, OnlyLabel: label, Seed: request.Seed);
             using var host = AgentHost.Build(settings);
             await host.StartAsync(CancellationToken.None);
             try

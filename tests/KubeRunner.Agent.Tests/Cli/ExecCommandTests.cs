@@ -1,4 +1,6 @@
 using KubeRunner.Agent.Tests.TestSupport;
+using KubeRunner.Testing;
+using KubeRunner.Testing.Docker;
 
 namespace KubeRunner.Agent.Tests.Cli;
 
@@ -162,7 +164,77 @@ public sealed class ExecCommandTests : IDisposable
         Assert.Contains("[build] from-default-dir", _cli.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Directory_JobWorksOnACopyOfTheCheckoutWithoutWhatGitIgnores()
+    {
+        var repo = _cli.Path_("repo");
+        Directory.CreateDirectory(Path.Combine(repo, "build"));
+        File.WriteAllText(Path.Combine(repo, ".gitignore"), "build/\n");
+        File.WriteAllText(Path.Combine(repo, "tracked.txt"), "tracked\n");
+        File.WriteAllText(Path.Combine(repo, "build", "output.o"), "ignored\n");
+        await GitAsync(repo, "init", "-q");
+        await GitAsync(repo, "add", ".gitignore", "tracked.txt");
+        await GitAsync(repo, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "first commit");
+        File.WriteAllText(Path.Combine(repo, "untracked.txt"), "untracked\n");
+        _cli.Write("wf.yml", """
+            on: push
+            jobs:
+              build:
+                runs-on: host
+                steps:
+                  - run: |
+                      echo "$(cat tracked.txt) $(cat untracked.txt)"
+                      test ! -e build/output.o && echo "no build output"
+                      echo "log: $(git log --format=%s -1)"
+                      echo changed > tracked.txt
+            """);
+
+        var code = await ExecAsync("-W", "wf.yml", "-C", "repo");
+
+        Assert.True(code == 0, _cli.Out + _cli.Error);
+        Assert.Contains("[build] tracked untracked", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains("[build] no build output", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains("[build] log: first commit", _cli.Out, StringComparison.Ordinal);
+        Assert.Equal("tracked\n", File.ReadAllText(Path.Combine(repo, "tracked.txt")));
+    }
+
+    [Fact]
+    public async Task Directory_NotAGitCheckout_IsCopiedWholeAndTheCopyDoesNotContainItself()
+    {
+        // The task directories live under ~/.cache/act, inside the directory being copied (HOME here).
+        _cli.Write("data.txt", "plain file\n");
+        _cli.Write("wf.yml", """
+            on: push
+            jobs:
+              build:
+                runs-on: host
+                steps:
+                  - run: |
+                      cat data.txt
+                      test ! -e .cache/act && echo "no task directories"
+            """);
+
+        var code = await ExecAsync("-W", "wf.yml");
+
+        Assert.True(code == 0, _cli.Out + _cli.Error);
+        Assert.Contains("[build] plain file", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains("[build] no task directories", _cli.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Directory_Missing_ExitsTwoNamingIt()
+    {
+        _cli.Write("wf.yml", "on: push\njobs:\n  a:\n    runs-on: host\n    steps:\n      - run: true\n");
+
+        Assert.Equal(2, await ExecAsync("-W", "wf.yml", "-C", "nowhere"));
+
+        RegisterCommandTests.AssertOneLineError(_cli, "--directory: " + _cli.Path_("nowhere") + " is not a directory");
+    }
+
     public void Dispose() => _cli.Dispose();
+
+    private static Task<string> GitAsync(string directory, params string[] args) =>
+        HostCommand.RunCheckedAsync("git", ["-C", directory, .. args], TestTimeouts.Default);
 
     private Task<int> ExecAsync(params string[] args) => _cli.RunAsync(["exec", "-c", "config.yaml", .. args]);
 }

@@ -13,7 +13,8 @@ namespace KubeRunner.Agent.Backends.Host;
 /// executor is a child process working in a fresh directory under <c>host.workdir_parent</c>, which
 /// is removed after the task. No isolation: steps run as the runner's user with its environment.
 /// </summary>
-internal sealed partial class HostBackend(RunnerConfig config, Uri instance, ExecutorRegistry registry, TaskRecordStore records, ILogger<HostBackend> logger) : IJobBackend
+internal sealed partial class HostBackend(
+    RunnerConfig config, Uri instance, ExecutorRegistry registry, TaskRecordStore records, ILogger<HostBackend> logger, WorkspaceSeed? seed = null) : IJobBackend
 {
     public string Name => "host";
 
@@ -28,6 +29,11 @@ internal sealed partial class HostBackend(RunnerConfig config, Uri instance, Exe
         settings.TempDir = directory.Temp;
         settings.ToolCache = directory.ToolCache;
         settings.Host = true;
+        if (seed is not null && Seed(seed, run, directory, config.Host.WorkdirParent) is { } problem)
+        {
+            directory.Delete(logger);
+            return new JobOutcome(Result.Failure, problem);
+        }
 
         var launch = new ExecutorLaunch(run, settings, registry, logger);
         Process process;
@@ -67,6 +73,21 @@ internal sealed partial class HostBackend(RunnerConfig config, Uri instance, Exe
             launch.Dispose();
             directory.Delete(logger);
             return code;
+        }
+    }
+
+    /// <summary>Copies the local checkout where the executor puts the repository: workspace/&lt;owner&gt;/&lt;repo&gt;.</summary>
+    private static string? Seed(WorkspaceSeed seed, TaskRun run, HostTaskDirectory directory, string workdirParent)
+    {
+        var repository = run.Task.Context?.Fields.TryGetValue("repository", out var value) == true ? value.StringValue : "";
+        try
+        {
+            seed.CopyTo(Path.Combine(directory.Workspace, repository.Length > 0 ? repository : "workspace"), workdirParent);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"The runner could not copy {seed.Directory} into the job's workspace: {e.Message}";
         }
     }
 
