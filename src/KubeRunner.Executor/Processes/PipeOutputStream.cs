@@ -13,6 +13,11 @@ internal sealed class PipeOutputStream : Stream
 {
     private const int ChunkSize = 64 * 1024;
 
+    // What End still takes from the pipe before it stops delivering: enough for anything written
+    // before the step ended, bounded so that a background process printing without pause cannot
+    // hold the step open.
+    private const int FinalDrainBytes = 4 * 1024 * 1024;
+
     private readonly Channel<byte[]> _chunks = Channel.CreateBounded<byte[]>(
         new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
 
@@ -21,6 +26,8 @@ internal sealed class PipeOutputStream : Stream
     private readonly int _wakeRead;
     private readonly int _wakeWrite;
     private volatile bool _discarding;
+    private volatile bool _endRequested;
+    private volatile bool _disposing;
     private bool _closed;
     private byte[]? _current;
     private int _offset;
@@ -48,15 +55,16 @@ internal sealed class PipeOutputStream : Stream
     }
 
     /// <summary>
-    /// Ends the stream early: what was already read is still returned, then reads return 0.
+    /// Ends the stream early: what is already in the pipe is still returned (so the last lines a
+    /// step printed before it exited are never lost to a race with the pump), then reads return 0.
     /// The pipe is still drained and the data discarded, so that processes left behind by the
     /// step neither block on a full pipe nor die of SIGPIPE, until they close it or this
     /// stream is disposed.
     /// </summary>
     public void End()
     {
-        _discarding = true;
-        _chunks.Writer.TryComplete();
+        _endRequested = true;
+        Wake();
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -101,9 +109,17 @@ internal sealed class PipeOutputStream : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-    protected override unsafe void Dispose(bool disposing)
+    protected override void Dispose(bool disposing)
     {
-        End();
+        _disposing = true;
+        _discarding = true;
+        _chunks.Writer.TryComplete();
+        Wake();
+        base.Dispose(disposing);
+    }
+
+    private unsafe void Wake()
+    {
         lock (_gate)
         {
             if (!_closed)
@@ -112,8 +128,6 @@ internal sealed class PipeOutputStream : Stream
                 _ = LibC.Write(_wakeWrite, &wake, 1);
             }
         }
-
-        base.Dispose(disposing);
     }
 
     private unsafe void Pump()
@@ -138,7 +152,25 @@ internal sealed class PipeOutputStream : Stream
 
                 if (fds[1].REvents != 0)
                 {
-                    return;
+                    byte wake;
+                    _ = LibC.Read(_wakeRead, &wake, 1);
+                    if (_disposing)
+                    {
+                        return;
+                    }
+
+                    if (_endRequested && !_discarding)
+                    {
+                        if (!DrainAvailable(buffer))
+                        {
+                            return;
+                        }
+
+                        _discarding = true;
+                        _chunks.Writer.TryComplete();
+                    }
+
+                    continue;
                 }
 
                 if (fds[0].REvents == 0)
@@ -185,6 +217,37 @@ internal sealed class PipeOutputStream : Stream
                 _ = LibC.Close(_wakeWrite);
             }
         }
+    }
+
+    /// <summary>Delivers what the pipe holds right now, up to <see cref="FinalDrainBytes"/>.</summary>
+    /// <returns>False when the pipe is closed or broken (the pump ends).</returns>
+    private unsafe bool DrainAvailable(byte[] buffer)
+    {
+        var fd = new LibC.PollFd { Fd = _fd, Events = LibC.PollIn };
+        for (var drained = 0; drained < FinalDrainBytes;)
+        {
+            fd.REvents = 0;
+            if (LibC.Poll(&fd, 1, 0) <= 0 || fd.REvents == 0)
+            {
+                return true;
+            }
+
+            nint count;
+            fixed (byte* target = buffer)
+            {
+                count = LibC.Read(_fd, target, buffer.Length);
+            }
+
+            if (count <= 0)
+            {
+                return count < 0 && Marshal.GetLastPInvokeError() is LibC.EINTR or LibC.EAGAIN;
+            }
+
+            Deliver(buffer.AsSpan(0, (int)count).ToArray());
+            drained += (int)count;
+        }
+
+        return true;
     }
 
     private void Deliver(byte[] chunk)
