@@ -2,20 +2,33 @@ using YamlDotNet.RepresentationModel;
 
 namespace KubeRunner.Workflow.Model;
 
-/// <summary>Reads and checks a job's <c>steps</c>.</summary>
+/// <summary>
+/// Which keys a step may carry where it is written, and how messages name the steps' owner. A job's
+/// steps accept every step key; a composite action's steps follow the action schema, which gives run
+/// and uses steps different keys.
+/// </summary>
+internal sealed record StepSchema(string Owner, IReadOnlySet<string> RunKeys, IReadOnlySet<string> UsesKeys)
+{
+    public HashSet<string> AllKeys { get; } = [.. RunKeys, .. UsesKeys];
+}
+
+/// <summary>Reads and checks the <c>steps</c> of a job or of a composite action.</summary>
 internal static class StepReader
 {
     private static readonly HashSet<string> _stepKeys =
         ["id", "name", "if", "run", "uses", "shell", "with", "env", "working-directory", "continue-on-error", "timeout-minutes"];
 
-    public static List<StepDefinition> ReadAll(YamlReader reader, YamlNode node, string jobId)
+    public static List<StepDefinition> ReadAll(YamlReader reader, YamlNode node, string jobId) =>
+        ReadAll(reader, node, new StepSchema($"job '{jobId}'", _stepKeys, _stepKeys));
+
+    public static List<StepDefinition> ReadAll(YamlReader reader, YamlNode node, StepSchema schema)
     {
         var steps = new List<StepDefinition>();
         if (node is not YamlSequenceNode sequence)
         {
             if (!YamlReader.IsNull(node))
             {
-                reader.Error(node, $"steps of job '{jobId}' must be a list, got {YamlReader.Describe(node)}");
+                reader.Error(node, $"steps of {schema.Owner} must be a list, got {YamlReader.Describe(node)}");
             }
 
             return steps;
@@ -25,7 +38,7 @@ internal static class StepReader
         var idsSeen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var index = 0; index < sequence.Children.Count; index++)
         {
-            var where = $"step {index + 1} of job '{jobId}'";
+            var where = $"step {index + 1} of {schema.Owner}";
             var item = sequence.Children[index];
             if (item is not YamlMappingNode map)
             {
@@ -33,7 +46,7 @@ internal static class StepReader
                 continue;
             }
 
-            var step = Read(reader, map, index, where, out var idNode);
+            var step = Read(reader, map, index, where, schema, out var idNode);
             if (step.Id is { } id && idNode is not null)
             {
                 if (idsSeen.TryGetValue(id, out var first))
@@ -52,13 +65,14 @@ internal static class StepReader
         return steps;
     }
 
-    private static StepDefinition Read(YamlReader reader, YamlMappingNode map, int index, string where, out YamlNode? idNode)
+    private static StepDefinition Read(YamlReader reader, YamlMappingNode map, int index, string where, StepSchema schema, out YamlNode? idNode)
     {
         idNode = null;
         var step = new StepDefinition { Index = index, Line = (int)map.Start.Line };
         var hasRun = false;
         var hasUses = false;
-        foreach (var (key, value) in reader.Entries(map, _stepKeys, where))
+        var entries = reader.Entries(map, schema.AllKeys, where);
+        foreach (var (key, value) in entries)
         {
             switch (key.Value)
             {
@@ -88,8 +102,23 @@ internal static class StepReader
         {
             reader.Error(map, $"{where} has neither 'run' nor 'uses', a step must have exactly one of them");
         }
+        else
+        {
+            CheckKind(reader, entries, hasRun ? "run" : "uses", hasRun ? schema.RunKeys : schema.UsesKeys, where);
+        }
 
         return step;
+    }
+
+    private static void CheckKind(YamlReader reader, List<(YamlScalarNode Key, YamlNode Value)> entries, string kind, IReadOnlySet<string> keys, string where)
+    {
+        foreach (var (key, _) in entries)
+        {
+            if (!keys.Contains(key.Value!))
+            {
+                reader.Error(key, $"key '{key.Value}' cannot be used in a '{kind}' step, in {where}");
+            }
+        }
     }
 
     private static StepDefinition ReadSetting(YamlReader reader, StepDefinition step, string key, YamlNode value, string where) => key switch

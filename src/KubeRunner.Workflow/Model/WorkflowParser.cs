@@ -1,4 +1,3 @@
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace KubeRunner.Workflow.Model;
@@ -27,31 +26,8 @@ public static class WorkflowParser
     {
         ArgumentNullException.ThrowIfNull(yaml);
         var reader = new YamlReader();
-        var stream = new YamlStream();
-        try
+        if (reader.LoadRoot(yaml, "the workflow") is not { } root)
         {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            reader.Error(e.Start, $"the workflow is not valid YAML: {e.Message}");
-            return new WorkflowParseResult(null, reader.Errors);
-        }
-
-        if (stream.Documents.Count == 0)
-        {
-            reader.Error(Mark.Empty, "the workflow is empty");
-            return new WorkflowParseResult(null, reader.Errors);
-        }
-
-        if (stream.Documents.Count > 1)
-        {
-            reader.Error(stream.Documents[1].RootNode, $"the workflow holds {stream.Documents.Count} YAML documents, it must hold one");
-        }
-
-        if (stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            reader.Error(stream.Documents[0].RootNode, $"the workflow must be a mapping, got {YamlReader.Describe(stream.Documents[0].RootNode)}");
             return new WorkflowParseResult(null, reader.Errors);
         }
 

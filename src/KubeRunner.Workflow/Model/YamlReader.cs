@@ -15,6 +15,45 @@ internal sealed class YamlReader
 
     public void Error(YamlNode node, string message) => Error(node.Start, message);
 
+    /// <summary>
+    /// The root mapping of a text that must hold one YAML document, or null when there is none to read;
+    /// <paramref name="what"/> names the document in messages ("the workflow", "the action"). Workflows
+    /// and action manifests are both one mapping, so both report a broken file in the same words.
+    /// </summary>
+    public YamlMappingNode? LoadRoot(string yaml, string what)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            Error(e.Start, $"{what} is not valid YAML: {e.Message}");
+            return null;
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            Error(Mark.Empty, $"{what} is empty");
+            return null;
+        }
+
+        if (stream.Documents.Count > 1)
+        {
+            Error(stream.Documents[1].RootNode, $"{what} holds {stream.Documents.Count} YAML documents, it must hold one");
+        }
+
+        var root = stream.Documents[0].RootNode;
+        if (root is not YamlMappingNode map)
+        {
+            Error(root, $"{what} must be a mapping, got {Describe(root)}");
+            return null;
+        }
+
+        return map;
+    }
+
     public void Error(Mark at, string message) => _errors.Add(new WorkflowError((int)at.Line, (int)at.Column, message));
 
     /// <summary>
