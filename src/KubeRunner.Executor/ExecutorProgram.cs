@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Grpc.Core;
+using KubeRunner.Executor.Actions;
 using KubeRunner.Executor.Engine;
 using KubeRunner.Executor.Transport;
 using KubeRunner.Protocol.Executor.V1;
@@ -73,7 +74,8 @@ internal static class ExecutorProgram
             context.Cancel = true;
             cancel.Cancel();
         });
-        var engine = new JobEngine(log, job.Settings.KillGrace?.ToTimeSpan() ?? TimeSpan.FromSeconds(10), time);
+        var actions = new AgentActionFetcher(client, headers, Path.Combine(job.Settings.ActDir.Length > 0 ? job.Settings.ActDir : tempDir, "actions"));
+        var engine = new JobEngine(log, job.Settings.KillGrace?.ToTimeSpan() ?? TimeSpan.FromSeconds(10), time, actions);
         var jobDone = Task.Run(() => engine.RunAsync(job.Task, job.Settings, env, cancel.Token));
         var link = new AgentLink(client, headers, journal, attempt => log.Hello(attempt, Version),
             reason => cancel.Cancel(), Diagnostics, arguments.ReconnectWindow, time);

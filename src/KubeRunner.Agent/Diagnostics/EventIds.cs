@@ -51,6 +51,7 @@ internal static class EventIds
     public const int ExecutorStarted = 505;
     public const int ExecutorExited = 506;
     public const int ExecutorOutput = 507;
+    public const int ExecutorActionRequested = 508;
     public const int TaskAdopted = 508;
     public const int TaskStateFailed = 509;
 }

@@ -95,6 +95,9 @@ internal sealed partial class ExecutorGrpcService(ExecutorRegistry registry, ILo
         [LoggerMessage(Diagnostics.EventIds.ExecutorDetached, LogLevel.Information, "Task {TaskId}: executor detached")]
         public static partial void Detached(ILogger logger, long taskId);
 
+        [LoggerMessage(Diagnostics.EventIds.ExecutorActionRequested, LogLevel.Information, "Task {TaskId}: executor asks for the action {Repository}@{Ref}")]
+        public static partial void ActionRequested(ILogger logger, long taskId, string repository, string @ref);
+
         [LoggerMessage(Diagnostics.EventIds.ExecutorRefused, LogLevel.Warning, "Refused an executor call for task {TaskId} from {Peer}: wrong token or no such task")]
         public static partial void Refused(ILogger logger, string taskId, string peer);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using KubeRunner.Executor.Actions;
 using KubeRunner.Protocol.Executor.V1;
 using KubeRunner.Workflow.Expressions;
 using KubeRunner.Workflow.Model;
@@ -14,7 +15,7 @@ namespace KubeRunner.Executor.Engine;
 /// (from the forge, or a job timeout) stops the running step's process group; later steps still
 /// run when their condition asks for it (<c>always()</c>, <c>cancelled()</c>), unlike forgejo-runner.
 /// </summary>
-internal sealed class JobEngine(JobLog log, TimeSpan killGrace, TimeProvider time)
+internal sealed class JobEngine(JobLog log, TimeSpan killGrace, TimeProvider time, IActionFetcher actions)
 {
     /// <summary>forgejo-runner's words when its own limit (<c>runner.timeout</c>) ends a job.</summary>
     public const string RunnerTimeoutMessage = "The runner cancelled the job because it exceeds the maximum run time";
@@ -100,11 +101,30 @@ internal sealed class JobEngine(JobLog log, TimeSpan killGrace, TimeProvider tim
                 : RunnerTimeoutMessage;
         });
 
-        var steps = new StepSequence(run, log, killGrace, time);
+        var runners = new StepRunners(run, log, killGrace, time, actions);
+        var frame = StepFrame.ForJob(run.State);
+        try
+        {
+            if (await ActionSetup.PrepareAsync(runners, log, job.Steps, jobCancel.Token) is { } problem)
+            {
+                log.Row(JobLog.OutsideSteps, $"⚙️ [runner]: {problem}");
+                return Finish(Result.Failure, null);
+            }
+
+            await runners.Hooks.RunPreAsync(job.Steps, frame, jobCancel.Token);
+        }
+        catch (OperationCanceledException) when (jobCancel.IsCancellationRequested)
+        {
+            // Cancelled while setting up: the steps see cancelled() and only always() ones run.
+        }
+
+        var steps = new StepSequence(run, log, runners, frame, time);
         foreach (var step in job.Steps)
         {
             await steps.RunAsync(step, jobCancel.Token);
         }
+
+        await runners.Hooks.RunPostAsync();
 
         SendOutputs(run);
         return run.State.Status switch

@@ -90,8 +90,11 @@ internal sealed class JobRun
 
     public void SetMatrix(ExpressionObject matrix) => _contexts["matrix"] = ExpressionValue.From(matrix);
 
-    /// <summary>The contexts for an expression, with <paramref name="env"/> as its <c>env</c>.</summary>
-    public ExpressionContext Context(IEnumerable<KeyValuePair<string, string>>? env = null, bool jobLevel = false)
+    /// <summary>
+    /// The contexts for an expression, with <paramref name="env"/> as its <c>env</c>; inside a
+    /// composite action (<paramref name="frame"/>), its <c>steps</c>, <c>inputs</c> and action path.
+    /// </summary>
+    public ExpressionContext Context(IEnumerable<KeyValuePair<string, string>>? env = null, bool jobLevel = false, StepFrame? frame = null)
     {
         var contexts = new ExpressionObject();
         foreach (var (key, value) in _contexts)
@@ -104,12 +107,33 @@ internal sealed class JobRun
             contexts["env"] = ExpressionValue.FromStrings(env);
         }
 
+        if (frame is { IsJob: false })
+        {
+            contexts["steps"] = ExpressionValue.From(frame.Steps);
+            contexts["inputs"] = ExpressionValue.From(frame.Inputs ?? new ExpressionObject());
+        }
+
+        if (frame?.Action is { } action)
+        {
+            var github = new ExpressionObject();
+            foreach (var (key, value) in Github)
+            {
+                github[key] = value;
+            }
+
+            github["action_path"] = ExpressionValue.From(action.Path);
+            github["action_repository"] = ExpressionValue.From(action.Repository);
+            github["action_ref"] = ExpressionValue.From(action.Ref);
+            contexts["github"] = ExpressionValue.From(github);
+        }
+
+        var nestedFailed = () => frame?.Failed == true;
         contexts["job"] = ExpressionValue.From(new ExpressionObject { ["status"] = ExpressionValue.From(StatusName()) });
         var context = new ExpressionContext
         {
-            // A job's own condition looks at the jobs it needs; a step's at the job so far.
-            Success = jobLevel ? NeedsSucceeded : () => State.Status == JobStatus.Success,
-            Failure = jobLevel ? () => !NeedsSucceeded() : () => State.Status == JobStatus.Failure,
+            // A job's own condition looks at the jobs it needs; a step's at the job (and its composite) so far.
+            Success = jobLevel ? NeedsSucceeded : () => State.Status == JobStatus.Success && !nestedFailed(),
+            Failure = jobLevel ? () => !NeedsSucceeded() : () => State.Status == JobStatus.Failure || (nestedFailed() && State.Status != JobStatus.Cancelled),
             Cancelled = () => State.Status == JobStatus.Cancelled,
             HashFiles = (_, _) => throw new ExpressionException("hashFiles is not available in this version of kube-runner-executor"),
         };

@@ -32,8 +32,8 @@ internal static class StepEnvironment
 {
     public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    /// <summary>Everything below the step's own env.</summary>
-    public static Dictionary<string, string> Base(JobRun run, string stepId, StepFiles files)
+    /// <summary>Everything below the step's own env; inside a composite action, also the env of the step that called it.</summary>
+    public static Dictionary<string, string> Base(JobRun run, string stepId, StepFiles files, StepFrame frame, ActionIdentity? action = null)
     {
         var env = new Dictionary<string, string>(run.BaseEnv, StringComparer.Ordinal);
         Apply(env, run.JobEnv);
@@ -44,7 +44,8 @@ internal static class StepEnvironment
             Apply(env, container.Env.Select(e => new KeyValuePair<string, string>(e.Key, Template.Interpolate(e.Value, run.Context(env)))));
         }
 
-        Apply(env, Forced(run, stepId, files));
+        Apply(env, Forced(run, stepId, files, action ?? frame.Action));
+        Apply(env, frame.Env);
         var path = env.TryGetValue("PATH", out var p) && p.Length > 0 ? p : DefaultPath;
         if (run.State.Path.Count > 0)
         {
@@ -56,9 +57,9 @@ internal static class StepEnvironment
     }
 
     /// <summary>The step's own env, interpolated with the env below it as <c>env</c>.</summary>
-    public static void AddStepEnv(Dictionary<string, string> env, IEnumerable<KeyValuePair<string, string>> stepEnv, JobRun run)
+    public static void AddStepEnv(Dictionary<string, string> env, IEnumerable<KeyValuePair<string, string>> stepEnv, JobRun run, StepFrame frame)
     {
-        var context = run.Context(env);
+        var context = run.Context(env, frame: frame);
         foreach (var (key, value) in stepEnv)
         {
             env[key] = Template.Interpolate(value, context);
@@ -73,7 +74,7 @@ internal static class StepEnvironment
         }
     }
 
-    private static IEnumerable<KeyValuePair<string, string>> Forced(JobRun run, string stepId, StepFiles files)
+    private static IEnumerable<KeyValuePair<string, string>> Forced(JobRun run, string stepId, StepFiles files, ActionIdentity? action)
     {
         var github = ExpressionValue.From(run.Github);
         string G(string key) => ContextValues.Text(github, key);
@@ -85,9 +86,9 @@ internal static class StepEnvironment
             ["RUN_ID"] = G("run_id"),
             ["RUN_NUMBER"] = G("run_number"),
             ["ACTION"] = stepId,
-            ["ACTION_PATH"] = "",
-            ["ACTION_REPOSITORY"] = "",
-            ["ACTION_REF"] = "",
+            ["ACTION_PATH"] = action?.Path ?? "",
+            ["ACTION_REPOSITORY"] = action?.Repository ?? "",
+            ["ACTION_REF"] = action?.Ref ?? "",
             ["ACTIONS"] = "true",
             ["ACTOR"] = G("actor"),
             ["REPOSITORY"] = G("repository"),

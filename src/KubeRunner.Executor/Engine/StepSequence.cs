@@ -5,37 +5,44 @@ using Result = KubeRunner.Protocol.Runner.V1.Result;
 namespace KubeRunner.Executor.Engine;
 
 /// <summary>
-/// Walks the job's steps: a step's <c>if</c> (wrapped in <c>success() &amp;&amp; (…)</c> unless it names a
-/// status function) decides whether it runs; its outcome and conclusion (after continue-on-error)
-/// go to the <c>steps</c> context and the log; a failed conclusion fails the job.
+/// Walks the steps of a frame (the job's, or a composite action's): a step's <c>if</c> (wrapped in
+/// <c>success() &amp;&amp; (…)</c> unless it names a status function) decides whether it runs; its
+/// outcome and conclusion (after continue-on-error) go to the frame's <c>steps</c> context and the
+/// log; a failed conclusion fails the job (or the composite).
 /// </summary>
-internal sealed class StepSequence(JobRun run, JobLog log, TimeSpan killGrace, TimeProvider time)
+internal sealed class StepSequence(JobRun run, JobLog log, StepRunners runners, StepFrame frame, TimeProvider time)
 {
-    private readonly ScriptStep _script = new(run, log, killGrace);
-
     public async Task RunAsync(StepDefinition step, CancellationToken jobCancel)
     {
         var wasCancelled = run.State.Status == JobStatus.Cancelled;
+        var scope = new StepScope(run.State, frame.StateKey(step.EffectiveId));
         bool runIt;
         try
         {
-            runIt = Condition.Evaluate(step.If, run.Context(StepEnv()));
+            runIt = Condition.Evaluate(step.If, run.Context(StepEnv(), frame: frame));
         }
         catch (ExpressionException e)
         {
-            Record(step, Result.Failure, Result.Failure, new StepScope(run.State, step.EffectiveId), $"line {step.Line}: the condition of step '{step.DisplayName}' cannot be evaluated: {e.Message}");
+            Record(step, Result.Failure, Result.Failure, scope, $"line {step.Line}: the condition of step '{step.DisplayName}' cannot be evaluated: {e.Message}");
             return;
         }
 
         if (!runIt)
         {
-            log.StepFinished(step.Index, Result.Skipped, Result.Skipped);
-            SetStepsContext(step, "skipped", "skipped", new StepScope(run.State, step.EffectiveId));
+            if (frame.IsJob)
+            {
+                log.StepFinished(step.Index, Result.Skipped, Result.Skipped);
+            }
+
+            SetStepsContext(step, "skipped", "skipped", scope);
             return;
         }
 
-        log.StepStarted(step.Index);
-        var scope = new StepScope(run.State, step.EffectiveId);
+        if (frame.IsJob)
+        {
+            log.StepStarted(step.Index);
+        }
+
         // After a cancel, the steps that asked to run anyway get their own time (the agent bounds it).
         var token = wasCancelled ? CancellationToken.None : jobCancel;
         var (outcome, problem) = await RunStepAsync(step, scope, token);
@@ -48,7 +55,7 @@ internal sealed class StepSequence(JobRun run, JobLog log, TimeSpan killGrace, T
         var conclusion = continueOnError ? Result.Success : outcome;
         if (continueOnError)
         {
-            log.Row(step.Index, "⚙️ [runner]: The step failed, and continue-on-error lets the job go on.");
+            log.Row(LogStep(step), "⚙️ [runner]: The step failed, and continue-on-error lets the job go on.");
         }
 
         Record(step, outcome, conclusion, scope, problem);
@@ -56,15 +63,10 @@ internal sealed class StepSequence(JobRun run, JobLog log, TimeSpan killGrace, T
 
     private async Task<(Result Outcome, string? Problem)> RunStepAsync(StepDefinition step, StepScope scope, CancellationToken jobCancel)
     {
-        if (step.Uses is not null)
-        {
-            return (Result.Failure, $"step '{step.DisplayName}' uses an action ({step.Uses}); this version of kube-runner runs only run: steps");
-        }
-
         TimeSpan? stepTimeout;
         try
         {
-            stepTimeout = JobEngine.Minutes(step.TimeoutMinutes, run.Context(StepEnv()));
+            stepTimeout = JobEngine.Minutes(step.TimeoutMinutes, run.Context(StepEnv(), frame: frame));
         }
         catch (ExpressionException e)
         {
@@ -75,7 +77,9 @@ internal sealed class StepSequence(JobRun run, JobLog log, TimeSpan killGrace, T
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(jobCancel, timeout.Token);
         try
         {
-            return (await _script.RunAsync(step, scope, linked.Token), null);
+            return step.Uses is not null
+                ? await runners.Actions.RunAsync(step, scope, frame, linked.Token)
+                : (await runners.Script.RunAsync(step, scope, frame, linked.Token), null);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !jobCancel.IsCancellationRequested)
         {
@@ -105,12 +109,12 @@ internal sealed class StepSequence(JobRun run, JobLog log, TimeSpan killGrace, T
         {
             // Written as a literal it is the YAML boolean (the text "false" would be a truthy string).
             return Template.HasExpression(step.ContinueOnError)
-                ? ExpressionCoercion.IsTruthy(Template.EvaluateValue(step.ContinueOnError, run.Context(StepEnv())))
+                ? ExpressionCoercion.IsTruthy(Template.EvaluateValue(step.ContinueOnError, run.Context(StepEnv(), frame: frame)))
                 : step.ContinueOnError.Trim() == "true";
         }
         catch (ExpressionException e)
         {
-            log.Row(step.Index, $"⚙️ [runner]: continue-on-error: {AtLine(step, e)}");
+            log.Row(LogStep(step), $"⚙️ [runner]: continue-on-error: {AtLine(step, e)}");
             return false;
         }
     }
@@ -119,20 +123,30 @@ internal sealed class StepSequence(JobRun run, JobLog log, TimeSpan killGrace, T
     {
         if (problem is not null)
         {
-            log.Row(step.Index, $"⚙️ [runner]: {problem}");
+            log.Row(LogStep(step), $"⚙️ [runner]: {problem}");
         }
 
-        log.StepFinished(step.Index, outcome, conclusion);
+        if (frame.IsJob)
+        {
+            log.StepFinished(step.Index, outcome, conclusion);
+        }
+
         SetStepsContext(step, ContextValues.ResultName(outcome), ContextValues.ResultName(conclusion), scope);
-        if (conclusion == Result.Failure && run.State.Status == JobStatus.Success)
+        if (conclusion == Result.Failure && !frame.IsJob)
+        {
+            frame.Failed = true;
+        }
+        else if (conclusion == Result.Failure && run.State.Status == JobStatus.Success)
         {
             run.State.Status = JobStatus.Failure;
         }
     }
 
+    private int LogStep(StepDefinition step) => frame.IsJob ? step.Index : frame.LogStep;
+
     private void SetStepsContext(StepDefinition step, string outcome, string conclusion, StepScope scope)
     {
-        run.State.Steps[step.EffectiveId] = ExpressionValue.From(new ExpressionObject
+        frame.Steps[step.EffectiveId] = ExpressionValue.From(new ExpressionObject
         {
             ["outputs"] = ExpressionValue.FromStrings(scope.Outputs),
             ["outcome"] = ExpressionValue.From(outcome),
@@ -140,6 +154,6 @@ internal sealed class StepSequence(JobRun run, JobLog log, TimeSpan killGrace, T
         });
     }
 
-    /// <summary>The env an expression of the step sees before the step's own env (job env and GITHUB_ENV).</summary>
-    private List<KeyValuePair<string, string>> StepEnv() => [.. run.JobEnv, .. run.Settings.RunnerEnv, .. run.State.Env];
+    /// <summary>The env an expression of the step sees before the step's own env (job env, GITHUB_ENV, a composite caller's env).</summary>
+    private List<KeyValuePair<string, string>> StepEnv() => [.. run.JobEnv, .. run.Settings.RunnerEnv, .. run.State.Env, .. frame.Env];
 }

@@ -29,6 +29,7 @@ internal sealed partial class HostBackend(
         settings.TempDir = directory.Temp;
         settings.ToolCache = directory.ToolCache;
         settings.Host = true;
+        settings.Backend = Name;
         if (seed is not null && Seed(seed, run, directory, config.Host.WorkdirParent) is { } problem)
         {
             directory.Delete(logger);
