@@ -1,5 +1,6 @@
 using KubeRunner.Agent.Tests.TestSupport;
 using KubeRunner.Protocol.Runner.V1;
+using KubeRunner.Testing;
 
 namespace KubeRunner.Agent.Tests.EndToEnd.Actions;
 
@@ -131,6 +132,36 @@ public sealed class LocalActionTests : IDisposable
         Assert.Contains(pair, r => r.StartsWith("path /", StringComparison.Ordinal) && r.EndsWith("/.forgejo/actions/pair outcome failure", StringComparison.Ordinal));
         Assert.Equal(["pair said Ann+Bob / Hi, Bob!"], task.StepRows(2));
         Assert.Contains("nested post saw Bob", task.Rows());
+    }
+
+    [Fact]
+    public async Task NodeAction_JobCancelledLater_PostStillRunsAndItsRowsReachTheForge()
+    {
+        _files.Add(".forgejo/actions/greet/action.yml", GreetAction)
+            .Add(".forgejo/actions/greet/main.js", GreetMain)
+            .Add(".forgejo/actions/greet/post.js", "console.log(`cleaning up after ${process.env.STATE_greeted}`);\n");
+        await using var runner = await HostRunner.StartAsync();
+
+        var job = runner.Enqueue($$$"""
+            on: push
+            jobs:
+              cancel:
+                runs-on: linux
+                steps:
+            {{{_files.CopyStep}}}
+                  - uses: ./.forgejo/actions/greet
+                    with:
+                      who: Carol
+                  - run: |
+                      echo "waiting for the cancel"
+                      sleep 300
+            """);
+        var running = await runner.Forge.WaitForTaskAsync(t => t.JobId == job && t.LogRows.Any(r => r.Content == "waiting for the cancel"), TestTimeouts.Scenario);
+        runner.Forge.CancelTask(running.Id);
+
+        var task = await runner.Forge.WaitForTaskAsync(running.Id, t => t.LogArchived, TestTimeouts.Scenario);
+        Assert.Equal(Result.Cancelled, task.Result);
+        Assert.Contains("cleaning up after Carol", task.Rows());
     }
 
     [Theory]
