@@ -98,6 +98,15 @@ internal static class ConfigDefaults
         ReconnectWindow = Positive(values.Duration("executor.reconnect_window")) ?? ExecutorOptions.DefaultReconnectWindow,
     };
 
+    public static ActionsOptions Actions(ConfigValues values, HostWorkOptions host, string currentDirectory) => new()
+    {
+        // Next to the other runner data, so that one workdir_parent holds everything a runner keeps.
+        CacheDir = Path.GetFullPath(NonEmpty(values.String("actions.cache_dir")) ?? Path.Combine(host.WorkdirParent, "actions"), currentDirectory),
+        CacheMaxSize = Positive(values.Size("actions.cache_max_size")) ?? ActionsOptions.DefaultCacheMaxSize,
+        ResolveTtl = values.Duration("actions.resolve_ttl") ?? ActionsOptions.DefaultResolveTtl,
+        DownloadTimeout = Positive(values.Duration("actions.download_timeout")) ?? ActionsOptions.DefaultDownloadTimeout,
+    };
+
     // logrus, which forgejo-runner uses, reads levels case-insensitively and knows "warning" as "warn".
     // Unknown levels stay as written so that the validator's message quotes the operator's text.
     private static string NormalizeLevel(string level)
@@ -109,6 +118,8 @@ internal static class ConfigDefaults
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static int? Positive(int? value) => value > 0 ? value : null;
+
+    private static long? Positive(long? value) => value > 0 ? value : null;
 
     private static TimeSpan? Positive(TimeSpan? value) => value > TimeSpan.Zero ? value : null;
 }

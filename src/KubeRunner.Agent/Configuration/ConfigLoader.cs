@@ -42,6 +42,7 @@ internal static class ConfigLoader
             Container = ConfigDefaults.Container(values, file, warnings),
             Host = host,
             Executor = ConfigDefaults.Executor(values, host, currentDirectory),
+            Actions = ConfigDefaults.Actions(values, host, currentDirectory),
             ClientTimeout = ClientTimeout(environment, warnings),
             SourcePath = sourcePath,
             Warnings = warnings.ToImmutableArray(),
@@ -49,6 +50,7 @@ internal static class ConfigLoader
 
         ThrowOnFailure(new LogOptionsValidator().Validate(null, config.Log), values, file);
         ThrowOnFailure(new RunnerOptionsValidator().Validate(null, config.Runner), values, file);
+        ThrowOnFailure(new ActionsOptionsValidator().Validate(null, config.Actions), values, file);
         return config;
     }
 

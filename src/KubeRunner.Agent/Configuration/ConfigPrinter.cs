@@ -90,6 +90,9 @@ internal static class ConfigPrinter
             case string text:
                 Text(emitter, key.Path == "cache.secret" && text.Length > 0 ? Redacted : text);
                 break;
+            case long bytes when key.Kind == ConfigValueKind.Size:
+                Plain(emitter, ByteSize.Format(bytes));
+                break;
             case TimeSpan duration:
                 Plain(emitter, GoDuration.Format(duration));
                 break;

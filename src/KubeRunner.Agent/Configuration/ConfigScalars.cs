@@ -46,6 +46,7 @@ internal static class ConfigScalars
             ConfigValueKind.Count => ParseInteger(text, 0, int.MaxValue),
             ConfigValueKind.Port => ParseInteger(text, 0, ushort.MaxValue),
             ConfigValueKind.Duration => GoDuration.TryParse(text, out var duration) ? duration : null,
+            ConfigValueKind.Size => ByteSize.TryParse(text, out var size) ? size : null,
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a scalar kind"),
         };
         return value ?? throw ConfigException.At(file, line, path, Problem(kind, text));
@@ -57,6 +58,7 @@ internal static class ConfigScalars
         ConfigValueKind.Integer => $"'{text}' is not a whole number",
         ConfigValueKind.Count => $"'{text}' is not a whole number of 0 or more",
         ConfigValueKind.Port => $"'{text}' is not a port number (0 to 65535)",
+        ConfigValueKind.Size => $"'{text}' is not a size ({ByteSize.Syntax})",
         // Go's YAML decoder refuses bare numbers for durations; say how to fix it rather than just "invalid".
         _ when decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _) =>
             $"'{text}' has no unit (add a unit, e.g. {text}s; units are ns, us, ms, s, m, h)",

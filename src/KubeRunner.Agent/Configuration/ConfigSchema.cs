@@ -61,6 +61,11 @@ internal static class ConfigSchema
             Key("kill_grace", Duration, c => c.Executor.KillGrace),
             Key("cancel_timeout", Duration, c => c.Executor.CancelTimeout),
             Key("reconnect_window", Duration, c => c.Executor.ReconnectWindow)),
+        Section("actions",
+            Key("cache_dir", Text, c => c.Actions.CacheDir),
+            Key("cache_max_size", Size, c => c.Actions.CacheMaxSize),
+            Key("resolve_ttl", Duration, c => c.Actions.ResolveTtl),
+            Key("download_timeout", Duration, c => c.Actions.DownloadTimeout)),
     ];
 
     public static FrozenDictionary<string, ConfigKey> KeysByPath { get; } =

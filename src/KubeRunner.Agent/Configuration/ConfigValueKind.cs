@@ -21,6 +21,9 @@ internal enum ConfigValueKind
     /// <summary>A Go duration such as <c>30s</c> or <c>1h30m</c>.</summary>
     Duration,
 
+    /// <summary>A size in bytes, plain or with a unit such as <c>500MiB</c> or <c>2GiB</c> (<see cref="ByteSize"/>).</summary>
+    Size,
+
     /// <summary>A YAML sequence of scalars.</summary>
     StringList,
 

@@ -27,6 +27,8 @@ internal sealed class ConfigValues
 
     public TimeSpan? Duration(string path) => _values.TryGetValue(path, out var value) ? (TimeSpan)value : null;
 
+    public long? Size(string path) => _values.TryGetValue(path, out var value) ? (long)value : null;
+
     public ImmutableArray<string>? List(string path) => _values.TryGetValue(path, out var value) ? (ImmutableArray<string>)value : null;
 
     public ImmutableSortedDictionary<string, string>? Map(string path) => Get<ImmutableSortedDictionary<string, string>>(path);

@@ -18,6 +18,8 @@ internal sealed class RunnerConfig
 
     public ExecutorOptions Executor { get; init; } = new();
 
+    public ActionsOptions Actions { get; init; } = new();
+
     /// <summary>Timeout of each HTTP request to Forgejo; <see cref="Timeout.InfiniteTimeSpan"/> means none.</summary>
     public TimeSpan ClientTimeout { get; init; } = DefaultClientTimeout;
 

@@ -56,7 +56,7 @@ internal sealed class RunnerOptionsValidator : IValidateOptions<RunnerOptions>
         }
     }
 
-    private static void NotNegative(string key, TimeSpan value, string hint, List<string> failures)
+    internal static void NotNegative(string key, TimeSpan value, string hint, List<string> failures)
     {
         if (value < TimeSpan.Zero)
         {

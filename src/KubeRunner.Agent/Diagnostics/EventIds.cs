@@ -54,4 +54,15 @@ internal static class EventIds
     public const int ExecutorActionRequested = 508;
     public const int TaskAdopted = 508;
     public const int TaskStateFailed = 509;
+
+    // 6xx: actions (resolving, downloading and caching what uses: steps name)
+    public const int ActionResolved = 600;
+    public const int ActionDownloading = 601;
+    public const int ActionCached = 602;
+    public const int ActionGitFallback = 603;
+    public const int ActionFetchFailed = 604;
+    public const int ActionEvicted = 605;
+    public const int ActionCacheLoaded = 606;
+    public const int ActionCacheEntryDropped = 607;
+    public const int ActionCacheCleanupFailed = 608;
 }

@@ -1,3 +1,4 @@
+using KubeRunner.Agent.Actions;
 using KubeRunner.Agent.Backends;
 using KubeRunner.Agent.Backends.Host;
 using KubeRunner.Agent.Executors;
@@ -43,6 +44,7 @@ internal static class AgentServiceCollectionExtensions
         services.TryAddSingleton<ExecutorRegistry>();
         services.TryAddSingleton(new TaskRecordStore(settings.Config.Executor));
         services.TryAddSingleton<TaskAdoption>();
+        AddActions(services, settings);
         services.AddSingleton<IJobBackend>(sp => settings.Seed is { } seed
             ? ActivatorUtilities.CreateInstance<HostBackend>(sp, settings.Instance, seed)
             : ActivatorUtilities.CreateInstance<HostBackend>(sp, settings.Instance));
@@ -55,5 +57,16 @@ internal static class AgentServiceCollectionExtensions
         }
 
         return services;
+    }
+
+    /// <summary>The cache of actions for uses: steps, with its own HTTP client that carries no forge credentials.</summary>
+    private static void AddActions(IServiceCollection services, AgentHostSettings settings)
+    {
+        services.TryAddSingleton(settings.Config.Actions);
+        services.TryAddKeyedSingleton(ActionsHttp.ServiceKey, (_, _) => ActionsHttp.CreateClient());
+        services.TryAddSingleton(_ => GitFetcher.FromPath());
+        services.TryAddSingleton<GitRefResolver>();
+        services.TryAddSingleton<ActionDownloader>();
+        services.TryAddSingleton<ActionCache>();
     }
 }

@@ -139,5 +139,10 @@ public sealed class ConfigLoaderDefaultsTests : IDisposable
 
         Assert.Equal("/home/runner/.cache/act", config.Host.WorkdirParent);
         Assert.Equal(TimeSpan.FromSeconds(60), config.ClientTimeout);
+
+        Assert.Equal("/home/runner/.cache/act/actions", config.Actions.CacheDir);
+        Assert.Equal(2L << 30, config.Actions.CacheMaxSize);
+        Assert.Equal(TimeSpan.FromMinutes(1), config.Actions.ResolveTtl);
+        Assert.Equal(TimeSpan.FromMinutes(5), config.Actions.DownloadTimeout);
     }
 }

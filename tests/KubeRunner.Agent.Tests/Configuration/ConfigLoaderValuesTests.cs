@@ -54,6 +54,11 @@ public sealed class ConfigLoaderValuesTests : IDisposable
           force_rebuild: true
         host:
           workdir_parent: /srv/act
+        actions:
+          cache_dir: /var/cache/kube-runner/actions
+          cache_max_size: 1.5GiB
+          resolve_ttl: 0s
+          download_timeout: 10m
         """;
 
     private readonly ConfigTestHost _host = new();
@@ -109,6 +114,12 @@ public sealed class ConfigLoaderValuesTests : IDisposable
         Assert.True(container.ForceRebuild);
 
         Assert.Equal("/srv/act", config.Host.WorkdirParent);
+
+        var actions = config.Actions;
+        Assert.Equal("/var/cache/kube-runner/actions", actions.CacheDir);
+        Assert.Equal(1536L << 20, actions.CacheMaxSize);
+        Assert.Equal(TimeSpan.Zero, actions.ResolveTtl);
+        Assert.Equal(TimeSpan.FromMinutes(10), actions.DownloadTimeout);
     }
 
     [Theory]

@@ -3,11 +3,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace KubeRunner.Testing.FakeForge;
 
@@ -87,8 +83,7 @@ public sealed partial class FakeForge : IAsyncDisposable
         app.Run(endpoint.HandleAsync);
 
         await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features
-            .GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        var address = LoopbackApp.BoundAddress(app);
         forge.Url = new Uri($"{address.Scheme}://127.0.0.1:{address.Port}{basePath}/");
         return forge;
     }
@@ -113,14 +108,7 @@ public sealed partial class FakeForge : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Releases calls held by gates or delays first, so stopping does not wait for them.
-        await _shutdown.CancelAsync();
-        using (var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
-        {
-            await _app.StopAsync(stopTimeout.Token);
-        }
-
-        await _app.DisposeAsync();
-        _shutdown.Dispose();
+        await LoopbackApp.StopAsync(_app, _shutdown);
         Certificate?.Dispose();
     }
 
