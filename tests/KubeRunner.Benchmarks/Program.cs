@@ -47,4 +47,6 @@ foreach (var line in await ExecutorFootprint.RunAsync(bundle))
     Console.WriteLine(line);
 }
 
+Console.WriteLine(await ActionCacheBenefit.RunAsync(ExecutorFootprint.HostBinary));
+
 static string Mib(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture);

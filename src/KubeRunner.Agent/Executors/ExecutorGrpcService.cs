@@ -10,7 +10,7 @@ namespace KubeRunner.Agent.Executors;
 /// that task's token; anything else is refused with PERMISSION_DENIED, the same answer whether the
 /// task is unknown or the token wrong, so a job cannot probe for other tasks.
 /// </summary>
-internal sealed partial class ExecutorGrpcService(ExecutorRegistry registry, ILogger<ExecutorGrpcService> logger)
+internal sealed partial class ExecutorGrpcService(ExecutorRegistry registry, ActionStreamer actions, ILogger<ExecutorGrpcService> logger)
     : ExecutorService.ExecutorServiceBase
 {
     public const string TaskIdHeader = "x-task-id";
@@ -56,6 +56,13 @@ internal sealed partial class ExecutorGrpcService(ExecutorRegistry registry, ILo
             await writer;
             Log.Detached(logger, session.TaskId);
         }
+    }
+
+    public override async Task GetAction(GetActionRequest request, IServerStreamWriter<GetActionResponse> responseStream, ServerCallContext context)
+    {
+        var session = Authenticate(context);
+        Log.ActionRequested(logger, session.TaskId, request.RepositoryUrl, request.Ref);
+        await actions.StreamAsync(request, responseStream, context.CancellationToken);
     }
 
     private static async Task WriteAsync(System.Threading.Channels.ChannelReader<AgentMessage> outbox, IServerStreamWriter<AgentMessage> stream, CancellationToken cancellationToken)

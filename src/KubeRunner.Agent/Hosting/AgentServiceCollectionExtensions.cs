@@ -68,5 +68,6 @@ internal static class AgentServiceCollectionExtensions
         services.TryAddSingleton<GitRefResolver>();
         services.TryAddSingleton<ActionDownloader>();
         services.TryAddSingleton<ActionCache>();
+        services.TryAddSingleton<ActionStreamer>();
     }
 }

@@ -22,9 +22,10 @@ internal sealed class HostRunner : IAsyncDisposable
 
     /// <param name="extraConfig">Sections appended to config.yaml after <c>runner</c> and <c>executor</c>.</param>
     /// <param name="runnerConfig">Keys added to the <c>runner</c> section, each line indented by two spaces.</param>
-    public static async Task<HostRunner> StartAsync(string extraConfig = "", string runnerConfig = "")
+    /// <param name="forgeOptions">How the fake forge behaves, e.g. the default actions URL it gives tasks.</param>
+    public static async Task<HostRunner> StartAsync(string extraConfig = "", string runnerConfig = "", FakeForgeOptions? forgeOptions = null)
     {
-        var forge = await FakeForge.StartAsync();
+        var forge = await FakeForge.StartAsync(forgeOptions);
         var runner = new HostRunner(forge);
         var registered = forge.AddRunner("host-runner", ["linux"]);
         DaemonCommandTests.WriteRunnerFile(runner._cli, forge.Url, registered.Uuid, registered.Token, "linux:host");
@@ -44,6 +45,9 @@ internal sealed class HostRunner : IAsyncDisposable
             Secrets = secrets ?? new Dictionary<string, string>(),
             Vars = vars ?? new Dictionary<string, string>(),
         });
+
+    /// <summary>Runs a job described in full (repository, sha, context) to its end.</summary>
+    public Task<FakeTask> RunAsync(FakeJob job) => WaitDoneAsync(Forge.EnqueueJob(job));
 
     /// <summary>Runs a job to its end and returns the task as the forge has it.</summary>
     public async Task<FakeTask> RunAsync(string workflow, IReadOnlyDictionary<string, string>? secrets = null, IReadOnlyDictionary<string, string>? vars = null)

@@ -28,9 +28,9 @@ internal sealed class HostDaemon : IAsyncDisposable
     /// <summary>Where the daemon keeps the record of each running task (with its executor's pid).</summary>
     public string TaskRecords => Path.Combine(Directory, "work", "kube-runner-tasks");
 
-    public static async Task<HostDaemon> StartAsync(string executorPath)
+    public static async Task<HostDaemon> StartAsync(string executorPath, FakeForgeOptions? forgeOptions = null)
     {
-        var forge = await FakeForge.StartAsync();
+        var forge = await FakeForge.StartAsync(forgeOptions);
         var runner = forge.AddRunner("bench", ["linux"]);
         var daemon = new HostDaemon(forge, System.IO.Directory.CreateTempSubdirectory("kube-runner-bench-").FullName);
         File.WriteAllText(Path.Combine(daemon.Directory, ".runner"), $$"""
