@@ -25,10 +25,11 @@ internal static class ExecCommand
         var vars = KeyValues("--var", "A configuration variable (vars.KEY), KEY=VALUE");
         var env = KeyValues("--env", "An environment variable for every step, KEY=VALUE");
         var directory = new Option<string?>("--directory", "-C") { Description = "The checkout jobs work on: each job's workspace starts as a copy of it, without what git ignores (default: the current directory)", HelpName = "path" };
+        var actionsUrl = new Option<string>("--default-actions-url") { Description = "Where actions named owner/repo@ref come from", HelpName = "url", DefaultValueFactory = _ => LocalRunInfo.DefaultActionsUrl };
         var backend = new Option<string>("--backend") { Description = $"Where jobs run, whatever their runs-on says: {string.Join(", ", _backends.Keys)}", HelpName = "name", DefaultValueFactory = _ => "host" };
         var command = new Command("exec", "Run a workflow on this machine with no forge: every job in needs order, matrices expanded, the log printed as it comes; exit code 0 when every job succeeded or was skipped, 1 when one failed")
         {
-            workflows, job, eventName, eventFile, secrets, vars, env, directory, backend,
+            workflows, job, eventName, eventFile, secrets, vars, env, directory, actionsUrl, backend,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -64,7 +65,10 @@ internal static class ExecCommand
                 parse.GetValue(eventName)!,
                 ReadEvent(context, parse.GetValue(eventFile)),
                 context.Environment.GetValueOrDefault("USER") ?? "local",
-                Path.GetFileName(path));
+                Path.GetFileName(path))
+            {
+                ActionsUrl = ActionsUrl(parse.GetValue(actionsUrl)!),
+            };
             var seed = new Backends.WorkspaceSeed(checkout, LocalGit.Files(checkout));
             var request = new LocalRunRequest(jobs, info, secretValues, varValues, envValues, seed);
             var code = await LocalRunner.RunAsync(context, config, Label.Parse(labelText), request, cancellationToken);
@@ -77,6 +81,11 @@ internal static class ExecCommand
         });
         return command;
     }
+
+    private static string ActionsUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"
+            ? url.TrimEnd('/')
+            : throw new CliException(ExitCodes.Usage, $"--default-actions-url: '{url}' is not an http(s) address, such as https://code.forgejo.org");
 
     private static string Checkout(CliContext context, string? directory)
     {

@@ -4,7 +4,7 @@ namespace KubeRunner.Agent.Configuration;
 /// The <c>executor</c> section of config.yaml (KubeRunner's own): where the agent serves the executors
 /// that run its jobs, and how long it waits for them.
 /// </summary>
-internal sealed class ExecutorOptions
+internal sealed record ExecutorOptions
 {
     public static readonly TimeSpan DefaultKillGrace = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan DefaultCancelTimeout = TimeSpan.FromMinutes(5);

@@ -1,7 +1,7 @@
 namespace KubeRunner.Agent.Configuration;
 
 /// <summary>The effective configuration: config.yaml (or its absence) with defaults and environment applied.</summary>
-internal sealed class RunnerConfig
+internal sealed record RunnerConfig
 {
     /// <summary>forgejo-runner's HTTP client timeout when <c>FORGEJO_CLIENT_TIMEOUT</c> is not set.</summary>
     public static readonly TimeSpan DefaultClientTimeout = TimeSpan.FromSeconds(60);

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace KubeRunner.Agent.Configuration;
 
 /// <summary>The <c>runner</c> section of config.yaml.</summary>
-internal sealed class RunnerOptions
+internal sealed record RunnerOptions
 {
     public const string DefaultFile = ".runner";
     public const int DefaultCapacity = 1;

@@ -1,3 +1,5 @@
+using KubeRunner.Agent.Actions;
+using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Executors;
 using KubeRunner.Agent.Forge;
 using Microsoft.AspNetCore.Builder;
@@ -32,7 +34,24 @@ internal static class AgentHost
         builder.Services.AddKubeRunnerAgent(settings);
         var app = builder.Build();
         app.MapGrpcService<ExecutorGrpcService>();
+        OpenActionCache(app.Services, settings.Config);
         return app;
+    }
+
+    /// <summary>
+    /// Opens the action cache now (it tidies its directory and counts what it holds), so that a
+    /// cache_dir the agent cannot use stops it at start with one line, not the first job that uses an action.
+    /// </summary>
+    private static void OpenActionCache(IServiceProvider services, RunnerConfig config)
+    {
+        try
+        {
+            services.GetRequiredService<ActionCache>();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"actions.cache_dir: the agent cannot use {config.Actions.CacheDir}: {e.Message}");
+        }
     }
 
     /// <summary>forgejo-runner's levels (logrus names) mapped onto Microsoft.Extensions.Logging's.</summary>

@@ -22,40 +22,11 @@ internal static class LocalConfig
             envs[key] = value;
         }
 
-        var executor = config.Executor;
-        return new RunnerConfig
+        // Everything else (log, host, actions cache…) is the operator's, whatever sections exist.
+        return config with
         {
-            Log = config.Log,
-            Cache = config.Cache,
-            Container = config.Container,
-            Host = config.Host,
-            ClientTimeout = config.ClientTimeout,
-            SourcePath = config.SourcePath,
-            Warnings = config.Warnings,
-            Runner = new RunnerOptions
-            {
-                File = runner.File,
-                Capacity = 1,
-                Envs = envs,
-                EnvFile = runner.EnvFile,
-                Timeout = runner.Timeout,
-                ShutdownTimeout = runner.ShutdownTimeout,
-                Insecure = runner.Insecure,
-                FetchTimeout = runner.FetchTimeout,
-                FetchInterval = runner.FetchInterval,
-                ReportInterval = ReportInterval,
-                Labels = runner.Labels,
-                ReportRetry = runner.ReportRetry,
-            },
-            Executor = new ExecutorOptions
-            {
-                Listen = "",
-                Socket = socket,
-                Path = executor.Path,
-                KillGrace = executor.KillGrace,
-                CancelTimeout = executor.CancelTimeout,
-                ReconnectWindow = executor.ReconnectWindow,
-            },
+            Runner = config.Runner with { Capacity = 1, Envs = envs, ReportInterval = ReportInterval },
+            Executor = config.Executor with { Listen = "", Socket = socket },
         };
     }
 }

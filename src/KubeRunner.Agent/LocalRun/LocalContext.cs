@@ -7,6 +7,12 @@ namespace KubeRunner.Agent.LocalRun;
 /// <summary>What a local run tells its jobs about the repository, the event and who runs it.</summary>
 internal sealed record LocalRunInfo(string Repository, string Sha, string Ref, string EventName, string EventJson, string Actor, string WorkflowFile)
 {
+    /// <summary>forgejo-runner exec's default for <c>--default-actions-url</c>.</summary>
+    public const string DefaultActionsUrl = "https://code.forgejo.org";
+
+    /// <summary>Where <c>owner/repo@ref</c> actions come from.</summary>
+    public string ActionsUrl { get; init; } = DefaultActionsUrl;
+
     /// <summary>
     /// The task <c>context</c> of one job, with the keys Forgejo sends. There is no forge: no token,
     /// no server_url, and run_id/run_number are 1.
@@ -37,6 +43,8 @@ internal sealed record LocalRunInfo(string Repository, string Sha, string Ref, s
             ["server_url"] = Value.ForString(""),
             ["api_url"] = Value.ForString(""),
             ["token"] = Value.ForString(""),
+            ["forgejo_default_actions_url"] = Value.ForString(ActionsUrl),
+            ["gitea_default_actions_url"] = Value.ForString(ActionsUrl),
         });
         return context;
     }

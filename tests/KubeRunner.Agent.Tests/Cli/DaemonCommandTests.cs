@@ -80,6 +80,23 @@ public sealed class DaemonCommandTests
     }
 
     [Fact]
+    public async Task Daemon_ActionCacheDirUnusable_ExitsConfigurationNamingTheKey()
+    {
+        await using var forge = await FakeForge.StartAsync();
+        var runner = forge.AddRunner("vm", ["linux"]);
+        using var cli = new CliRun();
+        WriteRunnerFile(cli, forge.Url, runner.Uuid, runner.Token, "linux:host");
+        cli.Write("not-a-directory", "a file");
+        cli.Write("config.yaml", "host:\n  workdir_parent: work\nactions:\n  cache_dir: not-a-directory/actions\n");
+
+        var code = await cli.RunAsync("daemon", "-c", "config.yaml");
+
+        Assert.Equal(3, code);
+        RegisterCommandTests.AssertOneLineError(cli, "actions.cache_dir: the agent cannot use " + cli.Path_("not-a-directory/actions"));
+        Assert.Equal(0, forge.Journal.Count(ForgeMethod.FetchTask));
+    }
+
+    [Fact]
     public async Task Daemon_JobNoBackendCanRun_FailsItAtOnceAndStopsOnSignal()
     {
         await using var forge = await FakeForge.StartAsync();

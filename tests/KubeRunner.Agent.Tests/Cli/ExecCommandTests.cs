@@ -222,6 +222,29 @@ public sealed class ExecCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RemoteAction_ComesFromTheDefaultActionsUrl()
+    {
+        await using var server = await EndToEnd.Actions.ActionRepositories.StartAsync();
+        _cli.Write("wf.yml", """
+            on: push
+            jobs:
+              remote:
+                runs-on: host
+                steps:
+                  - uses: actions/hello-node@v1
+                    with:
+                      who: exec
+            """);
+
+        var code = await ExecAsync("-W", "wf.yml", "--default-actions-url", server.Url.ToString());
+
+        Assert.True(code == 0, _cli.Out + _cli.Error);
+        Assert.Contains("[remote] pre of hello-node for exec", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains("[remote] hello exec, state after pre, from actions/hello-node@v1", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains("[remote] post of hello-node for exec", _cli.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Directory_Missing_ExitsTwoNamingIt()
     {
         _cli.Write("wf.yml", "on: push\njobs:\n  a:\n    runs-on: host\n    steps:\n      - run: true\n");

@@ -19,7 +19,14 @@ internal sealed class TaskRecordStore(ExecutorOptions options)
             UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
-    public void Delete(long taskId) => File.Delete(PathOf(taskId));
+    /// <summary>Removes a task's record; there may be none (the task ended before its rows had a place).</summary>
+    public void Delete(long taskId)
+    {
+        if (System.IO.Directory.Exists(Directory))
+        {
+            File.Delete(PathOf(taskId));
+        }
+    }
 
     /// <summary>Every readable record; unreadable ones are returned as problems (and left for the operator).</summary>
     public (List<TaskRecord> Records, List<string> Problems) LoadAll()
