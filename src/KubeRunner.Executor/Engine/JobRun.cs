@@ -111,7 +111,7 @@ internal sealed class JobRun
             Success = jobLevel ? NeedsSucceeded : () => State.Status == JobStatus.Success,
             Failure = jobLevel ? () => !NeedsSucceeded() : () => State.Status == JobStatus.Failure,
             Cancelled = () => State.Status == JobStatus.Cancelled,
-            HashFiles = (_, _) => throw new ExpressionException("hashFiles is not available in this version of kube-runner-executor"),
+            HashFiles = (patterns, follow) => WorkspaceHash.Compute(Workspace, patterns, follow),
         };
         foreach (var (key, value) in contexts)
         {
