@@ -135,7 +135,7 @@ internal sealed class JobRun
             Success = jobLevel ? NeedsSucceeded : () => State.Status == JobStatus.Success && !nestedFailed(),
             Failure = jobLevel ? () => !NeedsSucceeded() : () => State.Status == JobStatus.Failure || (nestedFailed() && State.Status != JobStatus.Cancelled),
             Cancelled = () => State.Status == JobStatus.Cancelled,
-            HashFiles = (_, _) => throw new ExpressionException("hashFiles is not available in this version of kube-runner-executor"),
+            HashFiles = (patterns, follow) => WorkspaceHash.Compute(Workspace, patterns, follow),
         };
         foreach (var (key, value) in contexts)
         {
