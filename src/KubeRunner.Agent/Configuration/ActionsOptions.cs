@@ -21,4 +21,10 @@ internal sealed class ActionsOptions
 
     /// <summary>The longest one action may take to resolve, and again to download.</summary>
     public TimeSpan DownloadTimeout { get; init; } = DefaultDownloadTimeout;
+
+    /// <summary>
+    /// A node binary for node actions whose job has none on its PATH (absolute; empty: none). The host
+    /// backend hands its path to the executor; container backends will copy it into the job.
+    /// </summary>
+    public string Node { get; init; } = "";
 }

@@ -105,6 +105,7 @@ internal static class ConfigDefaults
         CacheMaxSize = Positive(values.Size("actions.cache_max_size")) ?? ActionsOptions.DefaultCacheMaxSize,
         ResolveTtl = values.Duration("actions.resolve_ttl") ?? ActionsOptions.DefaultResolveTtl,
         DownloadTimeout = Positive(values.Duration("actions.download_timeout")) ?? ActionsOptions.DefaultDownloadTimeout,
+        Node = NonEmpty(values.String("actions.node")) is { } node ? Path.GetFullPath(node, currentDirectory) : "",
     };
 
     // logrus, which forgejo-runner uses, reads levels case-insensitively and knows "warning" as "warn".

@@ -65,7 +65,8 @@ internal static class ConfigSchema
             Key("cache_dir", Text, c => c.Actions.CacheDir),
             Key("cache_max_size", Size, c => c.Actions.CacheMaxSize),
             Key("resolve_ttl", Duration, c => c.Actions.ResolveTtl),
-            Key("download_timeout", Duration, c => c.Actions.DownloadTimeout)),
+            Key("download_timeout", Duration, c => c.Actions.DownloadTimeout),
+            Key("node", Text, c => c.Actions.Node)),
     ];
 
     public static FrozenDictionary<string, ConfigKey> KeysByPath { get; } =

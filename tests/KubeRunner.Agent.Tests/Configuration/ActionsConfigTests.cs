@@ -27,6 +27,13 @@ public sealed class ActionsConfigTests : IDisposable
         Assert.Equal(Path.Combine(_host.Directory.Path, "data", "actions"), config.Actions.CacheDir);
     }
 
+    [Fact]
+    public void Load_Node_IsMadeAbsoluteAndDefaultsToNone()
+    {
+        Assert.Equal("", _host.Load("actions:\n  cache_dir: x\n").Actions.Node);
+        Assert.Equal(Path.Combine(_host.Directory.Path, "tools", "node"), _host.Load("actions:\n  node: tools/node\n").Actions.Node);
+    }
+
     [Theory]
     [InlineData("1048576", 1L << 20)]
     [InlineData("500MiB", 500L << 20)]

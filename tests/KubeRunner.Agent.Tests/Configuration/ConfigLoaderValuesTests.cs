@@ -59,6 +59,7 @@ public sealed class ConfigLoaderValuesTests : IDisposable
           cache_max_size: 1.5GiB
           resolve_ttl: 0s
           download_timeout: 10m
+          node: /opt/node/bin/node
         """;
 
     private readonly ConfigTestHost _host = new();

@@ -30,6 +30,7 @@ internal sealed partial class HostBackend(
         settings.ToolCache = directory.ToolCache;
         settings.Host = true;
         settings.Backend = Name;
+        settings.NodePath = config.Actions.Node;
         if (seed is not null && Seed(seed, run, directory, config.Host.WorkdirParent) is { } problem)
         {
             directory.Delete(logger);

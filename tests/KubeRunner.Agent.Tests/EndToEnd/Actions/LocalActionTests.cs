@@ -235,6 +235,32 @@ public sealed class LocalActionTests : IDisposable
     }
 
     [Fact]
+    public async Task NodeAction_NoNodeOnPathButTheRunnerProvidesOne_UsesIt()
+    {
+        var node = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "node")).FirstOrDefault(File.Exists);
+        Assert.True(node is not null, "node must be installed on the test machine (.ci/run installs nodejs)");
+        _files.Add(".forgejo/actions/greet/action.yml", GreetAction).Add(".forgejo/actions/greet/main.js", GreetMain).Add(".forgejo/actions/greet/post.js", "\n");
+        await using var runner = await HostRunner.StartAsync(extraConfig: $"actions:\n  node: {node}\n");
+
+        var task = await runner.RunAsync($$$"""
+            on: push
+            jobs:
+              provided:
+                runs-on: linux
+                steps:
+            {{{_files.CopyStep}}}
+                  - uses: ./.forgejo/actions/greet
+                    env:
+                      PATH: /nonexistent
+                    with:
+                      who: the runner's node
+            """);
+
+        Assert.True(task.Result == Result.Success, task.Text());
+        Assert.Equal("Hello from owner/repo, the runner's node!", task.StepRows(1)[0]);
+    }
+
+    [Fact]
     public async Task DockerAction_OnTheHostBackend_FailsTheJobBeforeItsFirstStepNamingTheStep()
     {
         await using var runner = await HostRunner.StartAsync();
