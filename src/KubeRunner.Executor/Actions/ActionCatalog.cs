@@ -1,5 +1,6 @@
 using KubeRunner.Executor.Engine;
 using KubeRunner.Workflow.Actions;
+using KubeRunner.Workflow.Expressions;
 using KubeRunner.Workflow.Model;
 
 namespace KubeRunner.Executor.Actions;
@@ -37,7 +38,7 @@ internal sealed class ActionCatalog(JobRun run, IActionFetcher fetcher)
         {
             foreach (var key in (string[])["forgejo_default_actions_url", "gitea_default_actions_url"])
             {
-                if (ContextValues.Text(Workflow.Expressions.ExpressionValue.From(run.Github), key) is { Length: > 0 } url)
+                if (ContextValues.Text(ExpressionValue.From(run.Github), key) is { Length: > 0 } url)
                 {
                     return url.TrimEnd('/');
                 }

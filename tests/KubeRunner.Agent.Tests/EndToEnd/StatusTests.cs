@@ -129,9 +129,7 @@ public sealed class StatusTests
                     run: echo "always ran ${{ job.status }}"
             """);
 
-        Assert.True(
-            task.Result == Result.Cancelled,
-            $"{task.Text()}\n{string.Join("\n", task.Journal)}\nsteps: {string.Join(" ", task.Steps.Select(s => s.Result))}");
+        Assert.True(task.Result == Result.Cancelled, runner.Explain(task));
         Assert.Equal([Result.Cancelled, Result.Skipped, Result.Success], task.Steps.Select(s => s.Result));
         Assert.True(task.StoppedAt - task.StartedAt < TimeSpan.FromSeconds(25), $"the job took {task.StoppedAt - task.StartedAt}");
         Assert.Equal(["always ran cancelled"], task.StepRows(2));
@@ -154,8 +152,10 @@ public sealed class StatusTests
                     run: echo "always ran ${{ job.status }}"
             """);
 
-        Assert.True(task.Result == Result.Cancelled, task.Text());
-        Assert.Equal([Result.Cancelled, Result.Success], task.Steps.Select(s => s.Result));
+        Assert.True(task.Result == Result.Cancelled, runner.Explain(task));
+        // On a busy machine the executor may start after the limit: then the first step never starts.
+        Assert.Contains(task.Steps[0].Result, (Result[])[Result.Cancelled, Result.Skipped]);
+        Assert.Equal(Result.Success, task.Steps[1].Result);
         Assert.Equal(["always ran cancelled"], task.StepRows(1));
         Assert.Single(task.Rows(), r => r.Contains("The runner cancelled the job because it exceeds the maximum run time", StringComparison.Ordinal));
     }

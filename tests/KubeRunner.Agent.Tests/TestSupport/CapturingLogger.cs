@@ -31,3 +31,13 @@ internal sealed class CapturingLogger : ILogger
         }
     }
 }
+
+/// <summary>Sends every category of a host's log to one <see cref="CapturingLogger"/>.</summary>
+internal sealed class CapturingLoggerProvider(CapturingLogger logger) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => logger;
+
+    public void Dispose()
+    {
+    }
+}

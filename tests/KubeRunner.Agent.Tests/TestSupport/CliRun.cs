@@ -1,4 +1,5 @@
 using KubeRunner.Agent.Cli;
+using Microsoft.Extensions.Logging;
 
 namespace KubeRunner.Agent.Tests.TestSupport;
 
@@ -14,6 +15,9 @@ internal sealed class CliRun : IDisposable
     public string Directory { get; }
 
     public Dictionary<string, string> Environment { get; } = [];
+
+    /// <summary>What commands run in process logged (the daemon's log).</summary>
+    public CapturingLogger Log { get; } = new();
 
     public string Input { get; set; } = string.Empty;
 
@@ -43,7 +47,8 @@ internal sealed class CliRun : IDisposable
             HomeDirectory = Directory,
             CurrentDirectory = Directory,
             HostName = "test-host",
-            ConfigureLogging = _ => { },
+            // Kept for assertion messages: what the daemon logged is often why a scenario went wrong.
+            ConfigureLogging = logging => logging.AddProvider(new CapturingLoggerProvider(Log)),
         };
         if (CreateHttpClient is not null)
         {
