@@ -30,6 +30,20 @@ public sealed class ExecCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ActionsSample_RunsTheLocalCompositeActionFromTheCheckout()
+    {
+        var samples = Path.Combine(RepositoryRoot, "samples");
+        var files = Directory.GetFiles(samples, "*", SearchOption.AllDirectories).Length;
+
+        var code = await ExecAsync("-W", Path.Combine(samples, "workflows", "actions.yml"), "-C", RepositoryRoot);
+
+        Assert.True(code == 0, _cli.Out + _cli.Error);
+        Assert.Contains($"[count] samples holds {files} files", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains($"[count] The action counted {files} files.", _cli.Out, StringComparison.Ordinal);
+        Assert.Matches("\\[count\\] Their key would be samples-[0-9a-f]{64}", _cli.Out);
+    }
+
+    [Fact]
     public async Task FailingStep_ExitsOneAndSkipsTheJobThatNeedsIt()
     {
         _cli.Write("wf.yml", """
