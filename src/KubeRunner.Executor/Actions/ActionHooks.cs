@@ -100,7 +100,7 @@ internal sealed class ActionHooks(JobRun run, JobLog log, StepRunners runners, N
         Result result;
         try
         {
-            result = await node.RunAsync(call, script, new StepScope(run.State, call.StateKey), JobLog.OutsideSteps, cancellationToken);
+            (result, _) = await node.RunAsync(call, script, new StepScope(run.State, call.StateKey), JobLog.OutsideSteps, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

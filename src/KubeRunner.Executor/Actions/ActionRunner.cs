@@ -25,8 +25,9 @@ internal sealed class ActionRunner(JobRun run, JobLog log, StepRunners runners, 
             var runs = action.Manifest.Runs;
             if (runs.IsNode)
             {
-                var result = await node.RunAsync(call, runs.Main!, scope, logStep, cancellationToken);
-                if (runs.Post is not null)
+                var (result, started) = await node.RunAsync(call, runs.Main!, scope, logStep, cancellationToken);
+                // The post script goes with a main that ran (even one that failed), not with one node never started.
+                if (runs.Post is not null && started)
                 {
                     runners.Hooks.AddPost(call);
                 }

@@ -18,7 +18,8 @@ internal sealed record ActionCall(PreparedAction Action, StepDefinition Step, St
 /// </summary>
 internal sealed class NodeAction(JobRun run, JobLog log, StepProcess process)
 {
-    public async Task<Result> RunAsync(ActionCall call, string script, StepScope scope, int logStep, CancellationToken cancellationToken)
+    /// <returns>The outcome, and whether the script started at all (node was found).</returns>
+    public async Task<(Result Outcome, bool Started)> RunAsync(ActionCall call, string script, StepScope scope, int logStep, CancellationToken cancellationToken)
     {
         var files = StepFiles.Create(run.WorkflowDir);
         var env = StepEnvironment.Base(run, call.Step.EffectiveId, files, call.Frame, call.Action.Identity);
@@ -41,11 +42,11 @@ internal sealed class NodeAction(JobRun run, JobLog log, StepProcess process)
         {
             log.Row(logStep, $"⚙️ [runner]: {call.Action.Name} is a {call.Action.Manifest.Runs.Using} action, but there is no 'node' on the job's PATH ({env["PATH"]})"
                 + " and the runner provides none: run the job in an image with Node.js, or install it in an earlier step.");
-            return Result.Failure;
+            return (Result.Failure, false);
         }
 
         var path = Path.GetFullPath(script, call.Action.Directory);
-        return await process.RunAsync(new ProcessSpec(node, [path], env, run.Workspace), scope, files, logStep, call.Step.DisplayName, cancellationToken);
+        return (await process.RunAsync(new ProcessSpec(node, [path], env, run.Workspace), scope, files, logStep, call.Step.DisplayName, cancellationToken), true);
     }
 
     private static string? Provided(string path) => path.Length > 0 && File.Exists(path) ? path : null;

@@ -232,6 +232,8 @@ public sealed class LocalActionTests : IDisposable
 
         Assert.Equal(Result.Failure, task.Result);
         Assert.Contains(task.StepRows(1), r => r.Contains("is a node20 action, but there is no 'node' on the job's PATH (/nonexistent)", StringComparison.Ordinal));
+        // A main that never started has no post script to run.
+        Assert.DoesNotContain(task.Rows(), r => r.StartsWith("Post ", StringComparison.Ordinal));
     }
 
     [Fact]
