@@ -71,4 +71,5 @@ internal static class EventIds
     public const int DockerSetupFailed = 701;
     public const int DockerRemoveFailed = 702;
     public const int DockerContainerExited = 703;
+    public const int DockerExecutorOutput = 704;
 }

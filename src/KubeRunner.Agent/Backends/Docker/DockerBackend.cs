@@ -70,6 +70,11 @@ internal sealed class DockerBackend(
             // The executor overran the cancel's grace, or ended without a result: removing the container stops it.
             var ended = exited.IsCompleted;
             var code = ended ? await exited : 0;
+            if (ended && await objects.LogTailAsync() is { Length: > 0 } tail)
+            {
+                DockerLog.ExecutorOutput(logger, run.Task.Id, tail);
+            }
+
             await EndAsync(TimeSpan.Zero);
             var result = cancellationToken.IsCancellationRequested ? Result.Cancelled : Result.Failure;
             return new JobOutcome(result, ended

@@ -15,4 +15,7 @@ internal static partial class DockerLog
 
     [LoggerMessage(Diagnostics.EventIds.DockerContainerExited, LogLevel.Information, "Task {TaskId}: job container exited with code {ExitCode}")]
     public static partial void ContainerExited(ILogger logger, long taskId, int exitCode);
+
+    [LoggerMessage(Diagnostics.EventIds.DockerExecutorOutput, LogLevel.Warning, "Task {TaskId}: the executor ended without a result; its last output:\n{Output}")]
+    public static partial void ExecutorOutput(ILogger logger, long taskId, string output);
 }
