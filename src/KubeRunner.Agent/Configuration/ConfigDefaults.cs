@@ -108,6 +108,27 @@ internal static class ConfigDefaults
         Node = NonEmpty(values.String("actions.node")) is { } node ? Path.GetFullPath(node, currentDirectory) : "",
     };
 
+    public static DockerOptions Docker(ConfigValues values, IReadOnlyDictionary<string, string> environment, string currentDirectory) => new()
+    {
+        Host = NonEmpty(values.String("docker.host")) ?? DefaultDockerHost(values, environment),
+        ExecutorBundle = NonEmpty(values.String("docker.executor_bundle")) is { } bundle ? Path.GetFullPath(bundle, currentDirectory) : "",
+        Pull = NonEmpty(values.String("docker.pull"))?.ToLowerInvariant()
+            ?? (values.Boolean("container.force_pull") == true ? DockerOptions.PullAlways : DockerOptions.PullMissing),
+    };
+
+    // The daemon forgejo-runner would use: container.docker_host when it names one ("-" and
+    // "automount" only say whether to mount a socket into jobs), else DOCKER_HOST, else the usual socket.
+    private static string DefaultDockerHost(ConfigValues values, IReadOnlyDictionary<string, string> environment)
+    {
+        var containerHost = values.String("container.docker_host");
+        if (NonEmpty(containerHost) is { } named && named is not (ContainerOptions.DefaultDockerHost or "automount"))
+        {
+            return named;
+        }
+
+        return environment.TryGetValue("DOCKER_HOST", out var variable) && variable.Length > 0 ? variable : DockerOptions.DefaultHost;
+    }
+
     // logrus, which forgejo-runner uses, reads levels case-insensitively and knows "warning" as "warn".
     // Unknown levels stay as written so that the validator's message quotes the operator's text.
     private static string NormalizeLevel(string level)

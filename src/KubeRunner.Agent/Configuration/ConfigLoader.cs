@@ -43,6 +43,7 @@ internal static class ConfigLoader
             Host = host,
             Executor = ConfigDefaults.Executor(values, host, currentDirectory),
             Actions = ConfigDefaults.Actions(values, host, currentDirectory),
+            Docker = ConfigDefaults.Docker(values, environment, currentDirectory),
             ClientTimeout = ClientTimeout(environment, warnings),
             SourcePath = sourcePath,
             Warnings = warnings.ToImmutableArray(),
@@ -51,6 +52,7 @@ internal static class ConfigLoader
         ThrowOnFailure(new LogOptionsValidator().Validate(null, config.Log), values, file);
         ThrowOnFailure(new RunnerOptionsValidator().Validate(null, config.Runner), values, file);
         ThrowOnFailure(new ActionsOptionsValidator().Validate(null, config.Actions), values, file);
+        ThrowOnFailure(new DockerOptionsValidator().Validate(null, config.Docker), values, file);
         return config;
     }
 

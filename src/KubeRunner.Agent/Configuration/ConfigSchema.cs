@@ -67,6 +67,10 @@ internal static class ConfigSchema
             Key("resolve_ttl", Duration, c => c.Actions.ResolveTtl),
             Key("download_timeout", Duration, c => c.Actions.DownloadTimeout),
             Key("node", Text, c => c.Actions.Node)),
+        Section("docker",
+            Key("host", Text, c => c.Docker.Host),
+            Key("executor_bundle", Text, c => c.Docker.ExecutorBundle),
+            Key("pull", Text, c => c.Docker.Pull)),
     ];
 
     public static FrozenDictionary<string, ConfigKey> KeysByPath { get; } =

@@ -20,6 +20,8 @@ internal sealed record RunnerConfig
 
     public ActionsOptions Actions { get; init; } = new();
 
+    public DockerOptions Docker { get; init; } = new();
+
     /// <summary>Timeout of each HTTP request to Forgejo; <see cref="Timeout.InfiniteTimeSpan"/> means none.</summary>
     public TimeSpan ClientTimeout { get; init; } = DefaultClientTimeout;
 

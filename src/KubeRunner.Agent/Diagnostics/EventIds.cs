@@ -65,4 +65,11 @@ internal static class EventIds
     public const int ActionCacheLoaded = 606;
     public const int ActionCacheEntryDropped = 607;
     public const int ActionCacheCleanupFailed = 608;
+
+    // 7xx: the Docker backend (images, networks, job containers)
+    public const int DockerContainerStarted = 700;
+    public const int DockerSetupFailed = 701;
+    public const int DockerRemoveFailed = 702;
+    public const int DockerContainerExited = 703;
+    public const int DockerExecutorOutput = 704;
 }

@@ -1,5 +1,6 @@
 using KubeRunner.Agent.Actions;
 using KubeRunner.Agent.Backends;
+using KubeRunner.Agent.Backends.Docker;
 using KubeRunner.Agent.Backends.Host;
 using KubeRunner.Agent.Executors;
 using KubeRunner.Agent.Reporting;
@@ -48,6 +49,7 @@ internal static class AgentServiceCollectionExtensions
         services.AddSingleton<IJobBackend>(sp => settings.Seed is { } seed
             ? ActivatorUtilities.CreateInstance<HostBackend>(sp, settings.Instance, seed)
             : ActivatorUtilities.CreateInstance<HostBackend>(sp, settings.Instance));
+        services.AddSingleton<IJobBackend>(sp => ActivatorUtilities.CreateInstance<DockerBackend>(sp, settings.Instance, settings.Registration.Uuid));
         services.TryAddSingleton(sp => new BackendSelector(sp.GetServices<IJobBackend>(), settings.Labels, settings.OnlyLabel));
         services.TryAddSingleton<TaskRunner>();
         services.TryAddSingleton<TaskPoller>();

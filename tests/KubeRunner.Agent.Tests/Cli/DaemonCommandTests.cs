@@ -103,7 +103,7 @@ public sealed class DaemonCommandTests
         forge.Faults.DeclareUnimplemented = true;
         var runner = forge.AddRunner("vm", ["fenced"]);
         using var cli = new CliRun();
-        WriteRunnerFile(cli, forge.Url, runner.Uuid, runner.Token, "fenced:docker://debian:bookworm");
+        WriteRunnerFile(cli, forge.Url, runner.Uuid, runner.Token, "fenced:lxc://debian:bookworm");
         cli.Write("config.yaml", "runner:\n  fetch_interval: 100ms\n");
         var job = forge.EnqueueJob(new FakeJob { WorkflowYaml = ForgeHarness.Workflow(1, "fenced"), RunsOn = ["fenced"] });
         using var stop = new CancellationTokenSource();
@@ -115,7 +115,7 @@ public sealed class DaemonCommandTests
 
         Assert.Equal(0, code);
         Assert.Equal(Result.Failure, task.Result);
-        Assert.Contains(task.LogRows, r => r.Content.Contains("selects the label 'fenced:docker://debian:bookworm'", StringComparison.Ordinal));
+        Assert.Contains(task.LogRows, r => r.Content.Contains("selects the label 'fenced:lxc://debian:bookworm'", StringComparison.Ordinal));
     }
 
     [Fact]

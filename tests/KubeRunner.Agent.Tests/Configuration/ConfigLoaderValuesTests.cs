@@ -60,6 +60,10 @@ public sealed class ConfigLoaderValuesTests : IDisposable
           resolve_ttl: 0s
           download_timeout: 10m
           node: /opt/node/bin/node
+        docker:
+          host: tcp://10.0.0.7:2375
+          executor_bundle: /opt/kube-runner/executor-bundle
+          pull: always
         """;
 
     private readonly ConfigTestHost _host = new();
@@ -121,6 +125,11 @@ public sealed class ConfigLoaderValuesTests : IDisposable
         Assert.Equal(1536L << 20, actions.CacheMaxSize);
         Assert.Equal(TimeSpan.Zero, actions.ResolveTtl);
         Assert.Equal(TimeSpan.FromMinutes(10), actions.DownloadTimeout);
+
+        var docker = config.Docker;
+        Assert.Equal("tcp://10.0.0.7:2375", docker.Host);
+        Assert.Equal("/opt/kube-runner/executor-bundle", docker.ExecutorBundle);
+        Assert.Equal("always", docker.Pull);
     }
 
     [Theory]

@@ -5,8 +5,9 @@ using KubeRunner.Testing.FakeForge;
 namespace KubeRunner.Agent.Tests.TestSupport;
 
 /// <summary>
-/// A fake forge and a daemon in this process with one <c>linux:host</c> label: jobs run for real on
-/// the host backend, through the executor built next to kube-runner.
+/// A fake forge and a daemon in this process with one label, <c>linux:host</c> unless told otherwise:
+/// jobs run for real on the host backend (through the executor built next to kube-runner) or the one
+/// the label selects.
 /// </summary>
 internal sealed class HostRunner : IAsyncDisposable
 {
@@ -18,6 +19,9 @@ internal sealed class HostRunner : IAsyncDisposable
 
     public FakeForge Forge { get; }
 
+    /// <summary>The uuid the forge registered this runner with (the daemon labels what it creates with it).</summary>
+    public string RunnerUuid { get; private set; } = "";
+
     public string Directory => _cli.Directory;
 
     /// <summary>A finished task as the forge has it, with the daemon's log, for assertion messages.</summary>
@@ -28,14 +32,21 @@ internal sealed class HostRunner : IAsyncDisposable
     /// <param name="extraConfig">Sections appended to config.yaml after <c>runner</c> and <c>executor</c>.</param>
     /// <param name="runnerConfig">Keys added to the <c>runner</c> section, each line indented by two spaces.</param>
     /// <param name="forgeOptions">How the fake forge behaves, e.g. the default actions URL it gives tasks.</param>
-    public static async Task<HostRunner> StartAsync(string extraConfig = "", string runnerConfig = "", FakeForgeOptions? forgeOptions = null)
+    public static Task<HostRunner> StartAsync(string extraConfig = "", string runnerConfig = "", FakeForgeOptions? forgeOptions = null) =>
+        StartWithLabelAsync("linux:host", "", extraConfig, runnerConfig, forgeOptions);
+
+    /// <summary>Like <see cref="StartAsync"/> with another label, e.g. <c>linux:docker://image</c> (see <see cref="DockerRunner"/>).</summary>
+    /// <param name="executorConfig">Keys added to the <c>executor</c> section, each line indented by two spaces.</param>
+    public static async Task<HostRunner> StartWithLabelAsync(string label, string executorConfig, string extraConfig = "", string runnerConfig = "",
+        FakeForgeOptions? forgeOptions = null)
     {
         var forge = await FakeForge.StartAsync(forgeOptions);
         var runner = new HostRunner(forge);
         var registered = forge.AddRunner("host-runner", ["linux"]);
-        DaemonCommandTests.WriteRunnerFile(runner._cli, forge.Url, registered.Uuid, registered.Token, "linux:host");
+        runner.RunnerUuid = registered.Uuid;
+        DaemonCommandTests.WriteRunnerFile(runner._cli, forge.Url, registered.Uuid, registered.Token, label);
         runner._cli.Write("config.yaml", "runner:\n  fetch_interval: 100ms\n  report_interval: 200ms\n  capacity: 4\n" + runnerConfig
-            + $"executor:\n  path: {ExecutorBuild.Path}\n  kill_grace: 2s\n" + extraConfig);
+            + $"executor:\n  path: {ExecutorBuild.Path}\n  kill_grace: 2s\n" + executorConfig + extraConfig);
         runner._daemon = runner._cli.RunAsync(runner._stop.Token, "daemon", "-c", "config.yaml");
         return runner;
     }

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Options;
+
+namespace KubeRunner.Agent.Configuration;
+
+/// <summary>Semantic checks of <see cref="DockerOptions"/>; failures read <c>key: problem</c> like the other validators'.</summary>
+internal sealed class DockerOptionsValidator : IValidateOptions<DockerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DockerOptions options)
+    {
+        List<string> failures = [];
+        if (options.Pull is not (DockerOptions.PullMissing or DockerOptions.PullAlways))
+        {
+            failures.Add($"docker.pull: '{options.Pull}' is not a pull policy (use {DockerOptions.PullMissing} or {DockerOptions.PullAlways})");
+        }
+
+        if (!Uri.TryCreate(options.Host, UriKind.Absolute, out var host) || host.Scheme is not ("unix" or "tcp" or "http" or "https"))
+        {
+            failures.Add($"docker.host: '{options.Host}' is not a Docker address (use unix:///path/docker.sock or tcp://host:port)");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,40 @@
+using KubeRunner.Agent.Backends.Docker;
+using KubeRunner.Agent.Labels;
+
+namespace KubeRunner.Agent.Tests.Backends.Docker;
+
+public sealed class ImageReferenceTests
+{
+    [Theory]
+    [InlineData("debian", "debian", "latest")]
+    [InlineData("kr-test/debian", "kr-test/debian", "latest")]
+    [InlineData("node:22-bookworm", "node", "22-bookworm")]
+    [InlineData("registry.example:5000/team/image", "registry.example:5000/team/image", "latest")]
+    [InlineData("registry.example:5000/team/image:1.11.0", "registry.example:5000/team/image", "1.11.0")]
+    [InlineData("debian@sha256:0123abcd", "debian@sha256:0123abcd", "")]
+    public void ForPull_Reference_SplitsImageAndTagWithLatestWhenNoneIsGiven(string image, string fromImage, string tag)
+    {
+        Assert.Equal((fromImage, tag), ImageReference.ForPull(image));
+    }
+
+    [Theory]
+    [InlineData("linux:docker://kr-test/debian", "kr-test/debian")]
+    [InlineData("linux:docker://node:20-bookworm", "node:20-bookworm")]
+    [InlineData("linux", "node:22-bookworm")]
+    public void FromLabel_DockerLabel_IsTheArgumentWithoutSlashes(string label, string image)
+    {
+        Assert.Equal(image, ImageReference.FromLabel(Label.Parse(label)));
+    }
+
+    [Theory]
+    [InlineData("    container: alpine:3\n", "alpine:3")]
+    [InlineData("    container:\n      image: kr-test/busybox\n      options: --cpus 1\n", "kr-test/busybox")]
+    [InlineData("    container:\n      options: --cpus 1\n", null)]
+    [InlineData("", null)]
+    public void Read_JobContainer_GivesItsImage(string container, string? expected)
+    {
+        var payload = $"on: push\njobs:\n  build:\n    runs-on: linux\n{container}    steps:\n      - run: echo\n";
+
+        Assert.Equal(expected, JobContainerImage.Read(payload, "build"));
+    }
+}

@@ -1,0 +1,121 @@
+using KubeRunner.Agent.Tests.TestSupport;
+using KubeRunner.Protocol.Runner.V1;
+using KubeRunner.Testing;
+using KubeRunner.Testing.Docker;
+using KubeRunner.Testing.FakeForge;
+
+namespace KubeRunner.Agent.Tests.EndToEnd.Docker;
+
+public sealed class DockerJobTests
+{
+    [Fact]
+    public async Task Job_DebianImageBashSteps_RunInAContainerWithTheWorkspaceUnderWorkspace()
+    {
+        var runner = await DockerRunner.StartAsync(TestImage.Debian);
+        var task = await RunThenStopAsync(runner, """
+            on: push
+            jobs:
+              build:
+                runs-on: linux
+                steps:
+                  - run: echo "one" && echo "two"
+                  - run: echo "bash=${BASH_VERSION:+yes} workspace=$GITHUB_WORKSPACE pwd=$PWD"
+                  - run: uname -n
+            """);
+
+        Assert.True(task.Result == Result.Success, runner.Explain(task));
+        Assert.Equal(["one", "two"], task.StepRows(0));
+        Assert.Equal(["bash=yes workspace=/workspace/owner/repo pwd=/workspace/owner/repo"], task.StepRows(1));
+        var node = Assert.Single(task.StepRows(2));
+        Assert.NotEqual(Environment.MachineName, node);
+        Assert.Empty(await DockerRunner.LeftoversAsync(runner.RunnerUuid));
+    }
+
+    [Fact]
+    public async Task Job_BusyboxImageShSteps_RunWithoutLibcInTheImage()
+    {
+        var runner = await DockerRunner.StartAsync(TestImage.Busybox);
+        var task = await RunThenStopAsync(runner, """
+            on: push
+            jobs:
+              build:
+                runs-on: linux
+                defaults:
+                  run:
+                    shell: sh
+                steps:
+                  - run: echo "sh in $GITHUB_WORKSPACE"
+                  - shell: sh
+                    run: |
+                      case $- in *e*) echo "errexit";; esac
+                      echo "temp=$RUNNER_TEMP"
+            """);
+
+        Assert.True(task.Result == Result.Success, runner.Explain(task));
+        Assert.Equal(["sh in /workspace/owner/repo"], task.StepRows(0));
+        Assert.Equal(["errexit", "temp=/var/run/act/tmp"], task.StepRows(1));
+        Assert.Empty(await DockerRunner.LeftoversAsync(runner.RunnerUuid));
+    }
+
+    [Fact]
+    public async Task Job_ImageThatCannotBePulled_FailsNamingTheImageAndLeavesNothing()
+    {
+        var runner = await DockerRunner.StartAsync(TestImage.Busybox);
+        var task = await RunThenStopAsync(runner, """
+            on: push
+            jobs:
+              build:
+                runs-on: linux
+                container:
+                  image: kr-test/nonexistent
+                steps:
+                  - run: echo never
+            """);
+
+        Assert.True(task.Result == Result.Failure, runner.Explain(task));
+        Assert.Contains("The image kr-test/nonexistent could not be pulled: ", task.Text(), StringComparison.Ordinal);
+        Assert.DoesNotContain("never", task.Text(), StringComparison.Ordinal);
+        Assert.Empty(await DockerRunner.LeftoversAsync(runner.RunnerUuid));
+    }
+
+    [Fact]
+    public async Task Job_CancelledMidStep_RunsCancelledStepsInTheContainerThenRemovesIt()
+    {
+        var runner = await DockerRunner.StartAsync(TestImage.Debian);
+        FakeTask task;
+        await using (runner)
+        {
+            var job = runner.Enqueue("""
+                on: push
+                jobs:
+                  long:
+                    runs-on: linux
+                    steps:
+                      - run: |
+                          echo "step is running"
+                          sleep 300
+                      - if: cancelled()
+                        run: echo "cancelled ran in $GITHUB_WORKSPACE"
+                """);
+            var running = await runner.Forge.WaitForTaskAsync(
+                t => t.JobId == job && t.LogRows.Any(r => r.Content == "step is running"), TestTimeouts.Scenario);
+
+            runner.Forge.CancelTask(running.Id);
+
+            task = await runner.Forge.WaitForTaskAsync(running.Id, t => t.LogArchived, TestTimeouts.Scenario);
+        }
+
+        Assert.True(task.Result == Result.Cancelled, runner.Explain(task));
+        Assert.Contains("cancelled ran in /workspace/owner/repo", task.Rows());
+        Assert.Empty(await DockerRunner.LeftoversAsync(runner.RunnerUuid));
+    }
+
+    /// <summary>Runs the job, then stops the daemon, which waits for the task's cleanup: afterwards nothing of it may be left.</summary>
+    private static async Task<FakeTask> RunThenStopAsync(HostRunner runner, string workflow)
+    {
+        await using (runner)
+        {
+            return await runner.RunAsync(workflow);
+        }
+    }
+}
