@@ -91,7 +91,7 @@ internal static class ConfigDefaults
     {
         Listen = values.String("executor.listen") ?? "",
         // One socket per workdir_parent: a second runner on the machine sets its own workdir_parent.
-        Socket = System.IO.Path.GetFullPath(NonEmpty(values.String("executor.socket")) ?? System.IO.Path.Combine(host.WorkdirParent, "kube-runner.sock"), currentDirectory),
+        Socket = System.IO.Path.GetFullPath(NonEmpty(values.String("executor.socket")) ?? System.IO.Path.Combine(host.WorkdirParent, "agent", "kube-runner.sock"), currentDirectory),
         Path = NonEmpty(values.String("executor.path")) is { } path ? System.IO.Path.GetFullPath(path, currentDirectory) : "",
         KillGrace = Positive(values.Duration("executor.kill_grace")) ?? ExecutorOptions.DefaultKillGrace,
         CancelTimeout = Positive(values.Duration("executor.cancel_timeout")) ?? ExecutorOptions.DefaultCancelTimeout,

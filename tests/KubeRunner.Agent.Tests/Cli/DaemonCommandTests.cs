@@ -67,14 +67,14 @@ public sealed class DaemonCommandTests
         using var cli = new CliRun();
         WriteRunnerFile(cli, forge.Url, runner.Uuid, runner.Token, "linux:host");
         cli.Write("config.yaml", "host:\n  workdir_parent: work\n");
-        var socket = cli.Path_("work/kube-runner.sock");
+        var socket = cli.Path_("work/agent/kube-runner.sock");
         using var other = RunnerDirectoryLock.Acquire(socket);
         File.WriteAllText(socket, "the other daemon's socket");
 
         var code = await cli.RunAsync("daemon", "-c", "config.yaml");
 
         Assert.Equal(3, code);
-        RegisterCommandTests.AssertOneLineError(cli, "another kube-runner daemon is running with " + cli.Path_("work"));
+        RegisterCommandTests.AssertOneLineError(cli, "another kube-runner daemon is running with " + cli.Path_("work/agent"));
         Assert.Equal("the other daemon's socket", File.ReadAllText(socket));
         Assert.Equal(0, forge.Journal.Count(ForgeMethod.FetchTask));
     }
