@@ -14,10 +14,10 @@ internal sealed class GitFetcher(string? executable)
 
     public bool IsAvailable => Executable is not null;
 
-    /// <summary>A fetcher using the first <c>git</c> on <c>PATH</c>, if any.</summary>
-    public static GitFetcher FromPath()
+    /// <summary>A fetcher using the first <c>git</c> on <paramref name="path"/> (the agent's PATH), if any.</summary>
+    public static GitFetcher FromPath(string? path)
     {
-        var directories = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        var directories = (path ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
         var name = OperatingSystem.IsWindows() ? "git.exe" : "git";
         return new GitFetcher(directories.Select(directory => Path.Join(directory, name)).FirstOrDefault(File.Exists));
     }

@@ -1,5 +1,6 @@
 using KubeRunner.Agent.Actions;
 using KubeRunner.Agent.Backends;
+using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Backends.Docker;
 using KubeRunner.Agent.Backends.Host;
 using KubeRunner.Agent.Executors;
@@ -66,7 +67,7 @@ internal static class AgentServiceCollectionExtensions
     {
         services.TryAddSingleton(settings.Config.Actions);
         services.TryAddKeyedSingleton(ActionsHttp.ServiceKey, (_, _) => ActionsHttp.CreateClient());
-        services.TryAddSingleton(_ => GitFetcher.FromPath());
+        services.TryAddSingleton(_ => GitFetcher.FromPath(ProcessEnvironment.Snapshot().GetValueOrDefault("PATH")));
         services.TryAddSingleton<GitRefResolver>();
         services.TryAddSingleton<ActionDownloader>();
         services.TryAddSingleton<ActionCache>();

@@ -38,7 +38,7 @@ internal sealed class ActionTestBed : IAsyncDisposable
     public ActionCache CreateCache(long maxSize = ActionsOptions.DefaultCacheMaxSize, GitFetcher? git = null)
     {
         var options = new ActionsOptions { CacheDir = CacheDir, CacheMaxSize = maxSize };
-        var downloader = new ActionDownloader(Http, git ?? GitFetcher.FromPath(), NullLogger<ActionDownloader>.Instance);
+        var downloader = new ActionDownloader(Http, git ?? GitFetcher.FromPath(Environment.GetEnvironmentVariable("PATH")), NullLogger<ActionDownloader>.Instance);
         var cache = new ActionCache(options, CreateResolver(), downloader, Time, NullLogger<ActionCache>.Instance);
         _caches.Add(cache);
         return cache;
