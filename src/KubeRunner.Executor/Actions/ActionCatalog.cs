@@ -64,6 +64,27 @@ internal sealed class ActionCatalog(JobRun run, IActionFetcher fetcher)
         }
     }
 
+    /// <summary>
+    /// The action of a step before the job's steps run: null for a <c>run:</c> step, a local action
+    /// (not checked out yet) or an action with a problem, which its step reports when it comes.
+    /// </summary>
+    public async Task<PreparedAction?> TryGetAheadAsync(StepDefinition step, CancellationToken cancellationToken)
+    {
+        if (step.Uses is null || IsLocal(step))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await GetAsync(step, cancellationToken);
+        }
+        catch (ActionProblem)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Parses a <c>uses</c> value, or says what is wrong with it.</summary>
     public static ActionReference Parse(StepDefinition step) =>
         ActionReference.TryParse(step.Uses ?? "", out var reference, out var error) ? reference! : throw new ActionProblem(error!);

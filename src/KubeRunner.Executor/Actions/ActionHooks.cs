@@ -30,16 +30,16 @@ internal sealed class ActionHooks(JobRun run, JobLog log, StepRunners runners, N
     {
         foreach (var step in steps)
         {
-            if (step.Uses is null || step.Uses.StartsWith("./", StringComparison.Ordinal))
+            // A local action is not checked out yet: forgejo-runner runs no pre script for it either.
+            if (await runners.Catalog.TryGetAheadAsync(step, cancellationToken) is not { } action)
             {
-                // A local action is not checked out yet: forgejo-runner runs no pre script for it either.
                 continue;
             }
 
             ActionCall call;
             try
             {
-                call = runners.Actions.Call(await runners.Catalog.GetAsync(step, cancellationToken), step, frame);
+                call = runners.Actions.Call(action, step, frame);
             }
             catch (ActionProblem)
             {

@@ -66,7 +66,7 @@ internal sealed class ActionRunner(JobRun run, JobLog log, StepRunners runners, 
     }
 
     /// <summary>The env a step's expressions see: the job's, then the frame's, then the step's own.</summary>
-    private List<KeyValuePair<string, string>> CallerEnv(StepDefinition step, StepFrame frame) => [.. JobLevelEnv(), .. FrameEnv(step, frame)];
+    private List<KeyValuePair<string, string>> CallerEnv(StepDefinition step, StepFrame frame) => [.. run.JobLevelEnv(), .. FrameEnv(step, frame)];
 
     /// <summary>
     /// What a composite's steps inherit from the step that called it: the frame's env and the step's
@@ -74,11 +74,9 @@ internal sealed class ActionRunner(JobRun run, JobLog log, StepRunners runners, 
     /// </summary>
     private List<KeyValuePair<string, string>> FrameEnv(StepDefinition step, StepFrame frame)
     {
-        var context = run.Context([.. JobLevelEnv(), .. frame.Env], frame: frame);
+        var context = run.Context([.. run.JobLevelEnv(), .. frame.Env], frame: frame);
         return [.. frame.Env, .. step.Env.Select(e => new KeyValuePair<string, string>(e.Key, Template.Interpolate(e.Value, context)))];
     }
-
-    private List<KeyValuePair<string, string>> JobLevelEnv() => [.. run.JobEnv, .. run.Settings.RunnerEnv, .. run.State.Env];
 
     private async Task<(Result Outcome, string? Problem)> RunCompositeAsync(ActionCall call, StepScope scope, int logStep, CancellationToken cancellationToken)
     {
@@ -94,7 +92,7 @@ internal sealed class ActionRunner(JobRun run, JobLog log, StepRunners runners, 
             await sequence.RunAsync(step, cancellationToken);
         }
 
-        var context = run.Context([.. JobLevelEnv(), .. nested.Env], frame: nested);
+        var context = run.Context([.. run.JobLevelEnv(), .. nested.Env], frame: nested);
         foreach (var (name, output) in call.Action.Manifest.Outputs)
         {
             if (output.Value is { } value)

@@ -20,17 +20,7 @@ internal static class ActionSetup
     {
         foreach (var step in steps)
         {
-            if (step.Uses is null || step.Uses.StartsWith("./", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            PreparedAction action;
-            try
-            {
-                action = await runners.Catalog.GetAsync(step, cancellationToken);
-            }
-            catch (ActionProblem)
+            if (await runners.Catalog.TryGetAheadAsync(step, cancellationToken) is not { } action)
             {
                 continue;
             }

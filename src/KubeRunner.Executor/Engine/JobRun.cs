@@ -88,6 +88,9 @@ internal sealed class JobRun
     /// <summary>Job-level env (workflow env, then job env), interpolated once when the job starts.</summary>
     public List<KeyValuePair<string, string>> JobEnv { get; } = [];
 
+    /// <summary>What every step's expressions see below its frame's and its own env: job env, the runner's envs, GITHUB_ENV.</summary>
+    public List<KeyValuePair<string, string>> JobLevelEnv() => [.. JobEnv, .. Settings.RunnerEnv, .. State.Env];
+
     public void SetMatrix(ExpressionObject matrix) => _contexts["matrix"] = ExpressionValue.From(matrix);
 
     /// <summary>
@@ -135,7 +138,7 @@ internal sealed class JobRun
             Success = jobLevel ? NeedsSucceeded : () => State.Status == JobStatus.Success && !nestedFailed(),
             Failure = jobLevel ? () => !NeedsSucceeded() : () => State.Status == JobStatus.Failure || (nestedFailed() && State.Status != JobStatus.Cancelled),
             Cancelled = () => State.Status == JobStatus.Cancelled,
-            HashFiles = (patterns, follow) => WorkspaceHash.Compute(Workspace, patterns, follow),
+            HashFiles = (patterns, follow) => WorkspaceHash.Compute(Workspace, patterns, follow, BaseEnv.GetValueOrDefault("HOME")),
         };
         foreach (var (key, value) in contexts)
         {

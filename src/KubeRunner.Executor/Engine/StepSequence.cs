@@ -155,5 +155,5 @@ internal sealed class StepSequence(JobRun run, JobLog log, StepRunners runners, 
     }
 
     /// <summary>The env an expression of the step sees before the step's own env (job env, GITHUB_ENV, a composite caller's env).</summary>
-    private List<KeyValuePair<string, string>> StepEnv() => [.. run.JobEnv, .. run.Settings.RunnerEnv, .. run.State.Env, .. frame.Env];
+    private List<KeyValuePair<string, string>> StepEnv() => [.. run.JobLevelEnv(), .. frame.Env];
 }

@@ -24,7 +24,8 @@ internal static class WorkspaceHash
 {
     private const string FollowOption = "--follow-symbolic-links";
 
-    internal static string Compute(string workspace, IReadOnlyList<string> patterns, bool followSymbolicLinks)
+    /// <param name="home">Where "~" points: the HOME the job's steps see (null: the user's home directory).</param>
+    internal static string Compute(string workspace, IReadOnlyList<string> patterns, bool followSymbolicLinks, string? home = null)
     {
         ArgumentNullException.ThrowIfNull(patterns);
         var lines = patterns;
@@ -44,7 +45,7 @@ internal static class WorkspaceHash
 
         try
         {
-            return Hash(Root(workspace), lines, followSymbolicLinks);
+            return Hash(Root(workspace), lines, followSymbolicLinks, () => Home(home));
         }
         catch (Exception e) when (e is GlobPatternException or IOException or UnauthorizedAccessException)
         {
@@ -53,7 +54,7 @@ internal static class WorkspaceHash
         }
     }
 
-    private static string Hash(string root, IReadOnlyList<string> lines, bool followSymbolicLinks)
+    private static string Hash(string root, IReadOnlyList<string> lines, bool followSymbolicLinks, Func<string> home)
     {
         var escapedRoot = GlobPattern.Escape(root);
         var patterns = new List<GlobPattern>();
@@ -71,7 +72,7 @@ internal static class WorkspaceHash
                 throw new GlobPatternException("a pattern holds a NUL character");
             }
 
-            var pattern = GlobPattern.Parse(text, escapedRoot, Home);
+            var pattern = GlobPattern.Parse(text, escapedRoot, home);
             patterns.Add(pattern);
             if (pattern.ImplicitDescendants() is { } descendants)
             {
@@ -109,9 +110,9 @@ internal static class WorkspaceHash
     }
 
     /// <summary>Where "~" points: HOME, as node's os.homedir() reads it.</summary>
-    private static string Home()
+    private static string Home(string? given)
     {
-        var home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var home = given ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         return home.StartsWith('/')
             ? GlobPattern.Escape(home)
             : throw new GlobPatternException($"the HOME directory '{home}' is not an absolute path");
