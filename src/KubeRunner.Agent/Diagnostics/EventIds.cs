@@ -51,9 +51,10 @@ internal static class EventIds
     public const int ExecutorStarted = 505;
     public const int ExecutorExited = 506;
     public const int ExecutorOutput = 507;
-    public const int ExecutorActionRequested = 508;
     public const int TaskAdopted = 508;
     public const int TaskStateFailed = 509;
+    public const int ExecutorActionRequested = 510;
+    public const int ExecutorEventApplied = 511;
 
     // 6xx: actions (resolving, downloading and caching what uses: steps name)
     public const int ActionResolved = 600;

@@ -102,6 +102,7 @@ internal sealed partial class TaskRelay
             }
 
             _expected = e.Seq + 1;
+            Log.EventApplied(_logger, _reporter.TaskId, e.Seq, e.KindCase);
             ApplyEvent(e, _baseRow.Value);
             _unacknowledged.Enqueue((e.Seq + 1, _reporter.Changes));
         }
@@ -162,6 +163,9 @@ internal sealed partial class TaskRelay
     {
         [LoggerMessage(Diagnostics.EventIds.ExecutorEventGap, LogLevel.Warning, "Task {TaskId}: the executor skipped events {Expected} to {Received}")]
         public static partial void EventGap(ILogger logger, long taskId, ulong expected, ulong received);
+
+        [LoggerMessage(Diagnostics.EventIds.ExecutorEventApplied, LogLevel.Debug, "Task {TaskId}: executor event {Seq} ({Kind})")]
+        public static partial void EventApplied(ILogger logger, long taskId, ulong seq, Event.KindOneofCase kind);
 
         [LoggerMessage(Diagnostics.EventIds.ExecutorRowGap, LogLevel.Warning, "Task {TaskId}: executor row for index {Index} leaves a gap after row {Rows}")]
         public static partial void RowGap(ILogger logger, long taskId, long index, long rows);

@@ -46,7 +46,9 @@ internal sealed class HostRunner : IAsyncDisposable
         runner.RunnerUuid = registered.Uuid;
         DaemonCommandTests.WriteRunnerFile(runner._cli, forge.Url, registered.Uuid, registered.Token, label);
         runner._cli.Write("config.yaml", "runner:\n  fetch_interval: 100ms\n  report_interval: 200ms\n  capacity: 4\n" + runnerConfig
-            + $"executor:\n  path: {ExecutorBuild.Path}\n  kill_grace: 2s\n" + executorConfig + extraConfig);
+            + $"executor:\n  path: {ExecutorBuild.Path}\n  kill_grace: 2s\n" + executorConfig + extraConfig
+            // Every executor event in the daemon's log, for Explain.
+            + (extraConfig.Contains("log:", StringComparison.Ordinal) ? "" : "log:\n  level: debug\n"));
         runner._daemon = runner._cli.RunAsync(runner._stop.Token, "daemon", "-c", "config.yaml");
         return runner;
     }
