@@ -5,9 +5,9 @@ using KubeRunner.Testing.FakeForge;
 namespace KubeRunner.Benchmarks.Executor;
 
 /// <summary>
-/// A fake forge on loopback and a <c>kube-runner daemon</c> in this process with one
-/// <c>linux:host</c> label: jobs run for real, through the given executor binary, with the default
-/// reporting settings an operator gets.
+/// A fake forge on loopback and a <c>kube-runner daemon</c> in this process with one label
+/// (<c>linux:host</c> unless told otherwise): jobs run for real, through the given executor binary,
+/// with the default reporting settings an operator gets.
 /// </summary>
 internal sealed class HostDaemon : IAsyncDisposable
 {
@@ -28,16 +28,19 @@ internal sealed class HostDaemon : IAsyncDisposable
     /// <summary>Where the daemon keeps the record of each running task (with its executor's pid).</summary>
     public string TaskRecords => Path.Combine(Directory, "work", "kube-runner-tasks");
 
-    public static async Task<HostDaemon> StartAsync(string executorPath, FakeForgeOptions? forgeOptions = null)
+    /// <param name="label">The runner's one label, e.g. <c>linux:docker://image</c>.</param>
+    /// <param name="extraConfig">Sections appended to config.yaml, e.g. <c>docker:</c>.</param>
+    public static async Task<HostDaemon> StartAsync(string executorPath, FakeForgeOptions? forgeOptions = null,
+        string label = "linux:host", string extraConfig = "")
     {
         var forge = await FakeForge.StartAsync(forgeOptions);
         var runner = forge.AddRunner("bench", ["linux"]);
         var daemon = new HostDaemon(forge, System.IO.Directory.CreateTempSubdirectory("kube-runner-bench-").FullName);
         File.WriteAllText(Path.Combine(daemon.Directory, ".runner"), $$"""
-            {"id": 1, "uuid": "{{runner.Uuid}}", "name": "bench", "token": "{{runner.Token}}", "address": "{{forge.Url}}", "labels": ["linux:host"]}
+            {"id": 1, "uuid": "{{runner.Uuid}}", "name": "bench", "token": "{{runner.Token}}", "address": "{{forge.Url}}", "labels": ["{{label}}"]}
             """);
         File.WriteAllText(Path.Combine(daemon.Directory, "config.yaml"),
-            $"runner:\n  fetch_interval: 100ms\nhost:\n  workdir_parent: work\nexecutor:\n  path: {executorPath}\n");
+            $"runner:\n  fetch_interval: 100ms\nhost:\n  workdir_parent: work\nexecutor:\n  path: {executorPath}\n" + extraConfig);
         var context = new CliContext
         {
             In = TextReader.Null,
