@@ -112,6 +112,7 @@ internal static class ConfigDefaults
     {
         Host = NonEmpty(values.String("docker.host")) ?? DefaultDockerHost(values, environment),
         ExecutorBundle = NonEmpty(values.String("docker.executor_bundle")) is { } bundle ? Path.GetFullPath(bundle, currentDirectory) : "",
+        Agent = NonEmpty(values.String("docker.agent")) ?? "socket",
         Pull = NonEmpty(values.String("docker.pull"))?.ToLowerInvariant()
             ?? (values.Boolean("container.force_pull") == true ? DockerOptions.PullAlways : DockerOptions.PullMissing),
     };

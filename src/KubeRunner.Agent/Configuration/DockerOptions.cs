@@ -18,4 +18,7 @@ internal sealed record DockerOptions
 
     /// <summary><see cref="PullMissing"/> (pull only images that are not present) or <see cref="PullAlways"/>.</summary>
     public string Pull { get; init; } = PullMissing;
+
+    /// <summary>How executors in job containers reach the agent: socket, host-gateway or container:NAME (see AgentReach).</summary>
+    public string Agent { get; init; } = "socket";
 }

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Options;
 namespace KubeRunner.Agent.Configuration;
 
 /// <summary>Semantic checks of <see cref="DockerOptions"/>; failures read <c>key: problem</c> like the other validators'.</summary>
-internal sealed class DockerOptionsValidator : IValidateOptions<DockerOptions>
+/// <param name="executorListen">executor.listen, which the ways of reaching the agent over TCP need.</param>
+internal sealed class DockerOptionsValidator(string executorListen) : IValidateOptions<DockerOptions>
 {
     public ValidateOptionsResult Validate(string? name, DockerOptions options)
     {
@@ -16,6 +17,11 @@ internal sealed class DockerOptionsValidator : IValidateOptions<DockerOptions>
         if (!Uri.TryCreate(options.Host, UriKind.Absolute, out var host) || host.Scheme is not ("unix" or "tcp" or "http" or "https"))
         {
             failures.Add($"docker.host: '{options.Host}' is not a Docker address (use unix:///path/docker.sock or tcp://host:port)");
+        }
+
+        if (Backends.Docker.AgentReach.Problem(options.Agent, executorListen) is { } reach)
+        {
+            failures.Add(reach);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

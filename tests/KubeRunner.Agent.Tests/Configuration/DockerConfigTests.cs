@@ -67,4 +67,22 @@ public sealed class DockerConfigTests : IDisposable
 
         Assert.Equal("config.yaml:2: docker.host: '/var/run/docker.sock' is not a Docker address (use unix:///path/docker.sock or tcp://host:port)", exception.Message);
     }
+
+    [Theory]
+    [InlineData("docker:\n  agent: bridge\n", "config.yaml:2: docker.agent: 'bridge' is not a way to reach the agent (use socket, host-gateway or container:<name of the agent's container>)")]
+    [InlineData("docker:\n  agent: 'container:'\n", "config.yaml:2: docker.agent: 'container:' is not a way to reach the agent (use socket, host-gateway or container:<name of the agent's container>)")]
+    [InlineData("docker:\n  agent: host-gateway\n", "config.yaml:2: docker.agent: 'host-gateway' needs executor.listen, the TCP address job containers dial (e.g. 0.0.0.0:9700)")]
+    public void Load_AgentReachThatCannotWork_ThrowsNamingTheKey(string yaml, string expected)
+    {
+        Assert.Equal(expected, _host.LoadFails(yaml).Message);
+    }
+
+    [Fact]
+    public void Load_AgentInAContainer_IsKeptWithItsName()
+    {
+        var config = _host.Load("executor:\n  listen: 0.0.0.0:9700\ndocker:\n  agent: container:kube-runner\n");
+
+        Assert.Equal("container:kube-runner", config.Docker.Agent);
+        Assert.Equal("http://kube-runner-agent:9700", KubeRunner.Agent.Backends.Docker.AgentReach.From(config.Docker, config.Executor).ExecutorUrl);
+    }
 }

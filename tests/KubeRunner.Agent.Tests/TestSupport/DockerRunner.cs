@@ -9,14 +9,20 @@ namespace KubeRunner.Agent.Tests.TestSupport;
 /// </summary>
 internal static class DockerRunner
 {
-    public static async Task<HostRunner> StartAsync(TestImage image, string extraConfig = "")
+    /// <param name="dockerConfig">Keys added to the <c>docker</c> section, each line indented by two spaces.</param>
+    /// <param name="executorConfig">Keys added to the <c>executor</c> section, each line indented by two spaces.</param>
+    public static async Task<HostRunner> StartAsync(TestImage image, string dockerConfig = "", string executorConfig = "")
     {
         var reference = await TestImages.EnsureAsync(image);
         var bundle = await ExecutorBundle.EnsureAsync();
         // A directory of its own for the socket: it is what the job container gets to see of the agent.
-        return await HostRunner.StartWithLabelAsync($"linux:docker://{reference}", "  socket: agent/kube-runner.sock\n",
-            $"docker:\n  executor_bundle: {bundle.Directory}\n" + extraConfig);
+        return await HostRunner.StartWithLabelAsync($"linux:docker://{reference}", "  socket: agent/kube-runner.sock\n" + executorConfig,
+            $"docker:\n  executor_bundle: {bundle.Directory}\n" + dockerConfig);
     }
+
+    /// <summary>The address of the Docker host on the default bridge: what <c>host-gateway</c> resolves to in containers.</summary>
+    public static async Task<string> BridgeGatewayAsync() =>
+        (await DockerCli.RunCheckedAsync("network", "inspect", "bridge", "-f", "{{(index .IPAM.Config 0).Gateway}}")).Trim();
 
     /// <summary>Ids of containers and networks that carry this runner's label, whatever their state.</summary>
     public static async Task<IReadOnlyList<string>> LeftoversAsync(string runnerUuid)

@@ -27,6 +27,8 @@ internal sealed class DockerBackend(
     // Created on first use, so that an agent without Docker labels never needs a daemon.
     private readonly Lazy<IDockerClient> _client = new(() => new DockerClientBuilder().WithEndpoint(new Uri(config.Docker.Host)).Build());
 
+    private readonly AgentReach _agent = AgentReach.From(config.Docker, config.Executor);
+
     public string Name => "docker";
 
     public bool CanRun(Label label) => label.Scheme == Label.Docker;
@@ -55,7 +57,7 @@ internal sealed class DockerBackend(
         }
 
         var launch = new ExecutorLaunch(run, Settings(run), registry, logger);
-        var objects = new DockerTaskObjects(_client.Value, runnerUuid, run.Task.Id, logger);
+        var objects = new DockerTaskObjects(_client.Value, runnerUuid, run.Task.Id, _agent, logger);
         if (await SetUpAsync(run, image, launch, objects, cancellationToken) is { } problem)
         {
             return new JobOutcome(Result.Failure, problem);
@@ -101,7 +103,7 @@ internal sealed class DockerBackend(
         try
         {
             await objects.CreateNetworkAsync(cancellationToken);
-            await objects.CreateContainerAsync(image, config.Executor.Socket, Environment(run.Task.Id), WorkspaceParent, cancellationToken);
+            await objects.CreateContainerAsync(image, Environment(run.Task.Id), WorkspaceParent, cancellationToken);
             await using (var archive = await BundleArchive.CreateAsync(BundleDirectory(), launch.Token, [WorkspaceParent, ActDir, TempDir, ToolCache], cancellationToken))
             {
                 await objects.UploadAsync(archive, cancellationToken);
@@ -139,7 +141,7 @@ internal sealed class DockerBackend(
     /// <summary>The executor's settings; the token goes in a file of the uploaded archive, not in the container's configuration.</summary>
     private List<string> Environment(long taskId) =>
     [
-        $"KUBE_RUNNER_AGENT=unix://{DockerTaskObjects.AgentMount}/{Path.GetFileName(config.Executor.Socket)}",
+        $"KUBE_RUNNER_AGENT={_agent.ExecutorUrl}",
         $"KUBE_RUNNER_TASK_ID={taskId.ToString(CultureInfo.InvariantCulture)}",
         $"KUBE_RUNNER_TOKEN_FILE={BundleArchive.TokenFile}",
         $"KUBE_RUNNER_RECONNECT_WINDOW={config.Executor.ReconnectWindow.TotalSeconds.ToString(CultureInfo.InvariantCulture)}",

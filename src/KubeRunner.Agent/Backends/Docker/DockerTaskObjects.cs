@@ -10,13 +10,10 @@ namespace KubeRunner.Agent.Backends.Docker;
 /// <c>kube-runner-&lt;task&gt;-&lt;random&gt;</c> and labelled with the runner's uuid and the task id, so
 /// that only objects of this runner are ever removed. <see cref="RemoveAsync"/> is safe on every path.
 /// </summary>
-internal sealed class DockerTaskObjects(IDockerClient client, string runnerUuid, long taskId, ILogger logger) : IDisposable
+internal sealed class DockerTaskObjects(IDockerClient client, string runnerUuid, long taskId, AgentReach agent, ILogger logger) : IDisposable
 {
     public const string RunnerLabel = "kube-runner.runner";
     public const string TaskLabel = "kube-runner.task";
-
-    /// <summary>Where the directory of the agent's socket is mounted in the job container.</summary>
-    public const string AgentMount = "/__kube-runner-agent";
 
     private static readonly TimeSpan RemoveBound = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan WaitRetry = TimeSpan.FromSeconds(1);
@@ -43,14 +40,11 @@ internal sealed class DockerTaskObjects(IDockerClient client, string runnerUuid,
             Labels = Labels,
         }, cancellationToken);
         NetworkId = created.ID;
+        await agent.JoinAsync(client, created.ID, cancellationToken);
     }
 
-    /// <summary>
-    /// Creates the job container (not started). The executor reaches the agent through the socket's
-    /// directory, bind-mounted read-only: that needs the directory to be a path of the Docker host, i.e.
-    /// the agent running on the machine of the daemon.
-    /// </summary>
-    public async Task CreateContainerAsync(string image, string socketPath, IList<string> env, string workingDirectory, CancellationToken cancellationToken)
+    /// <summary>Creates the job container (not started), with what it needs to reach the agent.</summary>
+    public async Task CreateContainerAsync(string image, IList<string> env, string workingDirectory, CancellationToken cancellationToken)
     {
         var created = await client.Containers.CreateContainerAsync(new CreateContainerParameters
         {
@@ -63,7 +57,8 @@ internal sealed class DockerTaskObjects(IDockerClient client, string runnerUuid,
             HostConfig = new HostConfig
             {
                 NetworkMode = Name,
-                Binds = [$"{Path.GetDirectoryName(socketPath)}:{AgentMount}:ro"],
+                Binds = agent.Binds,
+                ExtraHosts = agent.ExtraHosts,
             },
         }, cancellationToken);
         ContainerId = created.ID;
@@ -123,6 +118,7 @@ internal sealed class DockerTaskObjects(IDockerClient client, string runnerUuid,
 
         if (NetworkId is { } network)
         {
+            await TryAsync("agent's network connection", network, () => agent.LeaveAsync(client, network, bound.Token));
             await TryAsync("network", network, () => client.Networks.DeleteNetworkAsync(network, bound.Token));
         }
 
