@@ -41,6 +41,7 @@ internal static class EventIds
     public const int FinalReportFailed = 405;
     public const int FinalReportGaveUp = 406;
     public const int RowAfterClose = 407;
+    public const int StepEventIgnored = 408;
 
     // 5xx: executors
     public const int ExecutorAttached = 500;

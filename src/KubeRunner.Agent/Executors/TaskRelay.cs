@@ -102,7 +102,7 @@ internal sealed partial class TaskRelay
             }
 
             _expected = e.Seq + 1;
-            Log.EventApplied(_logger, _reporter.TaskId, e.Seq, e.KindCase);
+            Log.EventApplied(_logger, _reporter.TaskId, e.Seq, e.KindCase, Detail(e));
             ApplyEvent(e, _baseRow.Value);
             _unacknowledged.Enqueue((e.Seq + 1, _reporter.Changes));
         }
@@ -141,6 +141,16 @@ internal sealed partial class TaskRelay
         }
     }
 
+    /// <summary>What a debug line shows of an event: never row contents (they may hold what masks hide).</summary>
+    private static string Detail(Event e) => e.KindCase switch
+    {
+        Event.KindOneofCase.Rows => $"{e.Rows.Rows.Count} from {e.Rows.FirstRow}",
+        Event.KindOneofCase.StepStarted => $"step {e.StepStarted.Step}",
+        Event.KindOneofCase.StepFinished => $"step {e.StepFinished.Step}: {e.StepFinished.Outcome}/{e.StepFinished.Conclusion}",
+        Event.KindOneofCase.JobFinished => e.JobFinished.Result.ToString(),
+        _ => "",
+    };
+
     private void OnDelivered()
     {
         var delivered = _reporter.DeliveredChanges;
@@ -164,8 +174,8 @@ internal sealed partial class TaskRelay
         [LoggerMessage(Diagnostics.EventIds.ExecutorEventGap, LogLevel.Warning, "Task {TaskId}: the executor skipped events {Expected} to {Received}")]
         public static partial void EventGap(ILogger logger, long taskId, ulong expected, ulong received);
 
-        [LoggerMessage(Diagnostics.EventIds.ExecutorEventApplied, LogLevel.Debug, "Task {TaskId}: executor event {Seq} ({Kind})")]
-        public static partial void EventApplied(ILogger logger, long taskId, ulong seq, Event.KindOneofCase kind);
+        [LoggerMessage(Diagnostics.EventIds.ExecutorEventApplied, LogLevel.Debug, "Task {TaskId}: executor event {Seq} ({Kind} {Detail})")]
+        public static partial void EventApplied(ILogger logger, long taskId, ulong seq, Event.KindOneofCase kind, string detail);
 
         [LoggerMessage(Diagnostics.EventIds.ExecutorRowGap, LogLevel.Warning, "Task {TaskId}: executor row for index {Index} leaves a gap after row {Rows}")]
         public static partial void RowGap(ILogger logger, long taskId, long index, long rows);

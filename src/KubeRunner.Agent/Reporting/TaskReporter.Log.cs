@@ -32,5 +32,8 @@ internal sealed partial class TaskReporter
         [LoggerMessage(EventIds.RowAfterClose, LogLevel.Debug, "Task {TaskId}: a row arrived after the task was closed and is dropped")]
         public static partial void RowAfterClose(ILogger logger, long taskId);
 
+        [LoggerMessage(EventIds.StepEventIgnored, LogLevel.Debug, "Task {TaskId}: an event of step {Step} is ignored (steps: {StepCount}, closed: {Closed})")]
+        public static partial void StepEventIgnored(ILogger logger, long taskId, int step, int stepCount, bool closed);
+
     }
 }

@@ -92,6 +92,10 @@ internal sealed partial class TaskReporter : IAsyncDisposable
                 _progress.StepStarted(step, Timestamp.FromDateTimeOffset(time), _log.Total);
                 _changes++;
             }
+            else
+            {
+                AgentLog.StepEventIgnored(_logger, TaskId, step, _progress.StepCount, _closed);
+            }
         }
     }
 
@@ -103,6 +107,10 @@ internal sealed partial class TaskReporter : IAsyncDisposable
             {
                 _progress.StepFinished(step, result, Timestamp.FromDateTimeOffset(time), _log.Total);
                 _changes++;
+            }
+            else
+            {
+                AgentLog.StepEventIgnored(_logger, TaskId, step, _progress.StepCount, _closed);
             }
         }
     }

@@ -93,13 +93,13 @@ internal sealed class JobEngine(JobLog log, TimeSpan killGrace, TimeProvider tim
         var (limit, fromWorkflow) = JobTimeout(run);
         using var timeout = new CancellationTokenSource(limit, time);
         using var jobCancel = CancellationTokenSource.CreateLinkedTokenSource(cancel, timeout.Token);
-        using var registration = jobCancel.Token.Register(() =>
-        {
-            run.State.Status = JobStatus.Cancelled;
-            run.State.CancelReason ??= !timeout.IsCancellationRequested ? "The job was cancelled."
+        run.State.CancelWith(
+            () => !timeout.IsCancellationRequested ? "The job was cancelled."
                 : fromWorkflow ? "The job exceeded its time limit (timeout-minutes) and was cancelled."
-                : RunnerTimeoutMessage;
-        });
+                : RunnerTimeoutMessage,
+            jobCancel.Token);
+        // The reason is fixed when the cancel happens, so that a limit firing later does not change it.
+        using var registration = jobCancel.Token.Register(() => _ = run.State.CancelReason);
 
         var runners = new StepRunners(run, log, killGrace, time, actions);
         var frame = StepFrame.ForJob(run.State);

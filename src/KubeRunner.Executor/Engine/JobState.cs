@@ -26,10 +26,43 @@ internal sealed class JobState
 
     public Dictionary<string, Dictionary<string, string>> State { get; } = new(StringComparer.Ordinal);
 
-    public JobStatus Status { get; set; } = JobStatus.Success;
+    private JobStatus _status = JobStatus.Success;
+    private CancellationToken _cancel;
+    private Func<string>? _cancelReason;
+    private string? _reason;
 
-    /// <summary>Why the job was cancelled (a cancel from the forge, a timeout), once it was.</summary>
-    public string? CancelReason { get; set; }
+    /// <summary>
+    /// Cancelled as soon as the job's cancel token is, whatever else was recorded. Read from the
+    /// token, not set by a callback on it: a token runs its callbacks last-registered first, so code
+    /// resumed by a later registration (a step's wait) would otherwise see the token cancelled and the
+    /// job not yet, and could run the rest of the job as if nothing happened.
+    /// </summary>
+    public JobStatus Status
+    {
+        get => _cancel.IsCancellationRequested ? JobStatus.Cancelled : _status;
+        set => _status = value;
+    }
+
+    /// <summary>Why the job was cancelled (a cancel from the forge, a timeout), once it was; the first answer sticks.</summary>
+    public string? CancelReason
+    {
+        get
+        {
+            if (_reason is null && _cancel.IsCancellationRequested)
+            {
+                _reason = _cancelReason?.Invoke();
+            }
+
+            return _reason;
+        }
+    }
+
+    /// <summary>Ties the job's status to <paramref name="cancel"/>; <paramref name="reason"/> says why, when first asked.</summary>
+    public void CancelWith(Func<string> reason, CancellationToken cancel)
+    {
+        _cancel = cancel;
+        _cancelReason = reason;
+    }
 
     public IEnumerable<KeyValuePair<string, string>> Env => _envOrder.Select(k => new KeyValuePair<string, string>(k, _env[k]));
 
