@@ -33,11 +33,40 @@ internal sealed class DockerAdoption(RunnerConfig config, LabelSet labels, strin
         try
         {
             await DockerLeftovers.SweepAsync(_client.Value, runnerUuid, adopted.Select(r => r.TaskId).ToHashSet(), logger, bound.Token);
+            await RejoinAsync(adopted, bound.Token);
         }
         catch (Exception e) when (DockerBackend.IsDockerFailure(e) || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             // Not a reason to refuse jobs: the next start looks again, and tasks of this process remove their own objects.
             DockerLog.SweepFailed(logger, config.Docker.Host, e is OperationCanceledException ? $"no answer within {SweepBound.TotalSeconds:0} s" : e.Message);
+        }
+    }
+
+    /// <summary>
+    /// An agent in a container of its own (<c>docker.agent: container:NAME</c>) is reached on each task's
+    /// network; a new agent container has to join the networks of the tasks it takes over.
+    /// </summary>
+    private async Task RejoinAsync(IReadOnlyCollection<TaskRecord> adopted, CancellationToken cancellationToken)
+    {
+        var reach = AgentReach.From(config.Docker, config.Executor);
+        if (reach.AgentContainer is null)
+        {
+            return;
+        }
+
+        foreach (var record in adopted)
+        {
+            foreach (var network in await DockerLeftovers.NetworksOfTaskAsync(_client.Value, runnerUuid, record.TaskId, cancellationToken))
+            {
+                try
+                {
+                    await reach.JoinAsync(_client.Value, network, cancellationToken);
+                }
+                catch (DockerApiException)
+                {
+                    // Already joined: the agent's container is the same one, restarted.
+                }
+            }
         }
     }
 

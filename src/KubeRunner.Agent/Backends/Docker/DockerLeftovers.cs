@@ -43,7 +43,7 @@ internal static class DockerLeftovers
         var networks = await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filters }, cancellationToken);
         foreach (var network in networks.Where(n => remove(TaskOf(n.Labels))))
         {
-            await TryAsync("network", network.ID, TaskOf(network.Labels), logger, () => client.Networks.DeleteNetworkAsync(network.ID, cancellationToken));
+            await TryAsync("network", network.ID, TaskOf(network.Labels), logger, () => DeleteNetworkAsync(client, network.ID, cancellationToken));
         }
 
         var volumes = await client.Volumes.ListAsync(new VolumesListParameters { Filters = filters }, cancellationToken);
@@ -51,6 +51,36 @@ internal static class DockerLeftovers
         {
             await TryAsync("volume", volume.Name, TaskOf(volume.Labels), logger, () => client.Volumes.RemoveAsync(volume.Name, force: true, cancellationToken));
         }
+    }
+
+    /// <summary>The networks of one task of this runner, e.g. for an agent in a container to join again after its restart.</summary>
+    public static async Task<List<string>> NetworksOfTaskAsync(IDockerClient client, string runnerUuid, long taskId, CancellationToken cancellationToken)
+    {
+        var filters = new Dictionary<string, IDictionary<string, bool>>(StringComparer.Ordinal)
+        {
+            ["label"] = new Dictionary<string, bool>(StringComparer.Ordinal)
+            {
+                [Label(DockerTaskObjects.RunnerLabel, runnerUuid)] = true,
+                [Label(DockerTaskObjects.TaskLabel, taskId.ToString(CultureInfo.InvariantCulture))] = true,
+            },
+        };
+        var networks = await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filters }, cancellationToken);
+        return [.. networks.Select(n => n.ID)];
+    }
+
+    /// <summary>
+    /// A network with a container attached cannot be removed; the task's containers are gone by now, but an
+    /// agent in a container of its own (<c>docker.agent: container:NAME</c>) joins every task network.
+    /// </summary>
+    private static async Task DeleteNetworkAsync(IDockerClient client, string id, CancellationToken cancellationToken)
+    {
+        var network = await client.Networks.InspectNetworkAsync(id, cancellationToken);
+        foreach (var attached in network.Containers?.Keys ?? [])
+        {
+            await client.Networks.DisconnectNetworkAsync(id, new NetworkDisconnectParameters { Container = attached, Force = true }, cancellationToken);
+        }
+
+        await client.Networks.DeleteNetworkAsync(id, cancellationToken);
     }
 
     private static string Label(string key, string value) => $"{key}={value}";
