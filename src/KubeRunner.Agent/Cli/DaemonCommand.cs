@@ -37,7 +37,7 @@ internal static class DaemonCommand
             }
 
             // Before the executor socket opens: executors that outlived the last agent process reattach at once.
-            host.Services.GetRequiredService<TaskAdoption>().AdoptAll();
+            await host.Services.GetRequiredService<TaskAdoption>().AdoptAllAsync(cancellationToken);
             await host.StartAsync(CancellationToken.None);
             // Runs until a signal, or until the host stops by itself because a loop crashed.
             var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();

@@ -74,4 +74,9 @@ internal static class EventIds
     public const int DockerRemoveFailed = 702;
     public const int DockerContainerExited = 703;
     public const int DockerExecutorOutput = 704;
+
+    // 74x: Docker objects of earlier agent processes (adoption, leftovers)
+    public const int DockerLeftoverRemoved = 740;
+    public const int DockerLeftoverRemoveFailed = 741;
+    public const int DockerSweepFailed = 742;
 }

@@ -51,6 +51,8 @@ internal static class AgentServiceCollectionExtensions
             ? ActivatorUtilities.CreateInstance<HostBackend>(sp, settings.Instance, seed)
             : ActivatorUtilities.CreateInstance<HostBackend>(sp, settings.Instance));
         services.AddSingleton<IJobBackend>(sp => ActivatorUtilities.CreateInstance<DockerBackend>(sp, settings.Instance, settings.Registration.Uuid));
+        services.AddSingleton<IBackendAdoption, HostAdoption>();
+        services.AddSingleton<IBackendAdoption>(sp => ActivatorUtilities.CreateInstance<DockerAdoption>(sp, settings.Registration.Uuid));
         services.TryAddSingleton(sp => new BackendSelector(sp.GetServices<IJobBackend>(), settings.Labels, settings.OnlyLabel));
         services.TryAddSingleton<TaskRunner>();
         services.TryAddSingleton<TaskPoller>();

@@ -24,12 +24,37 @@ internal static class DockerRunner
     public static async Task<string> BridgeGatewayAsync() =>
         (await DockerCli.RunCheckedAsync("network", "inspect", "bridge", "-f", "{{(index .IPAM.Config 0).Gateway}}")).Trim();
 
-    /// <summary>Ids of containers and networks that carry this runner's label, whatever their state.</summary>
+    /// <summary>Ids of containers, networks and volumes that carry this runner's label, whatever their state.</summary>
     public static async Task<IReadOnlyList<string>> LeftoversAsync(string runnerUuid)
     {
         var filter = $"label=kube-runner.runner={runnerUuid}";
         var containers = await DockerCli.RunCheckedAsync("ps", "-aq", "--filter", filter);
         var networks = await DockerCli.RunCheckedAsync("network", "ls", "-q", "--filter", filter);
-        return [.. $"{containers}\n{networks}".Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        var volumes = await DockerCli.RunCheckedAsync("volume", "ls", "-q", "--filter", filter);
+        return [.. $"{containers}\n{networks}\n{volumes}".Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+    }
+
+    /// <summary>Polls until nothing of the runner is left in Docker or <paramref name="bound"/> has passed; returns what is left.</summary>
+    public static async Task<IReadOnlyList<string>> LeftoversAfterAsync(string runnerUuid, TimeSpan bound)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var left = await LeftoversAsync(runnerUuid);
+            if (left.Count == 0 || watch.Elapsed > bound)
+            {
+                return left;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+    }
+
+    /// <summary>The id of the job container of a task of this runner (the executor is its main process).</summary>
+    public static async Task<string> JobContainerAsync(string runnerUuid, long taskId)
+    {
+        var ids = await DockerCli.RunCheckedAsync("ps", "-q", "--filter", $"label=kube-runner.runner={runnerUuid}",
+            "--filter", $"label=kube-runner.task={taskId}");
+        return Assert.Single(ids.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 }

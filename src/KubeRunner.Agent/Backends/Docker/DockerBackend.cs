@@ -4,6 +4,7 @@ using Docker.DotNet;
 using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Executors;
 using KubeRunner.Agent.Labels;
+using KubeRunner.Agent.Tasks.Adoption;
 using KubeRunner.Protocol.Executor.V1;
 using KubeRunner.Protocol.Runner.V1;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,8 @@ namespace KubeRunner.Agent.Backends.Docker;
 /// bundle is copied before it starts. Everything the task created is removed after it.
 /// </summary>
 internal sealed class DockerBackend(
-    RunnerConfig config, Uri instance, string runnerUuid, ExecutorRegistry registry, ILogger<DockerBackend> logger) : IJobBackend, IDisposable
+    RunnerConfig config, Uri instance, string runnerUuid, ExecutorRegistry registry, TaskRecordStore records, ILogger<DockerBackend> logger)
+    : IJobBackend, IDisposable
 {
     private const string WorkspaceParent = "/workspace";
     private const string ActDir = "/var/run/act";
@@ -29,7 +31,7 @@ internal sealed class DockerBackend(
 
     private readonly AgentReach _agent = AgentReach.From(config.Docker, config.Executor);
 
-    public string Name => "docker";
+    public string Name => DockerAdoption.BackendName;
 
     public bool CanRun(Label label) => label.Scheme == Label.Docker;
 
@@ -65,6 +67,9 @@ internal sealed class DockerBackend(
 
         run.Reporter.Log($"Running the job in a Docker container of {image} ({objects.Name})");
         DockerLog.ContainerStarted(logger, run.Task.Id, objects.ContainerId!, image);
+        // Once the executor's rows have a place in the log, a later agent process can take the task over.
+        launch.Session.Relay.BaseRowFixed = baseRow => records.Save(new TaskRecord(run.Task.Id, Convert.ToBase64String(launch.Session.TokenHash),
+            baseRow, run.Reporter.StepCount, 0, "", run.Label.Name, Name, objects.ContainerId));
         var exited = ExitCodeAsync(objects, run.Task.Id);
         var finished = await launch.WaitAsync(exited, config.Executor.CancelTimeout, cancellationToken);
         if (finished is null)
@@ -80,7 +85,7 @@ internal sealed class DockerBackend(
             await EndAsync(TimeSpan.Zero);
             var result = cancellationToken.IsCancellationRequested ? Result.Cancelled : Result.Failure;
             return new JobOutcome(result, ended
-                ? $"The executor ended (exit code {code}) without reporting the job's result."
+                ? $"The executor ended ({ExecutorExit.Describe(code)}) without reporting the job's result."
                 : $"The executor did not report the job's result within {GoDuration.Format(config.Executor.CancelTimeout)} of the cancel; its container was removed.");
         }
 
@@ -91,6 +96,7 @@ internal sealed class DockerBackend(
         async Task EndAsync(TimeSpan wait)
         {
             await Task.WhenAny(exited, Task.Delay(wait, CancellationToken.None));
+            records.Delete(run.Task.Id);
             launch.Dispose();
             await objects.RemoveAsync();
         }

@@ -89,21 +89,7 @@ internal sealed class DockerTaskObjects(IDockerClient client, string runnerUuid,
     }
 
     /// <summary>The last lines the executor wrote (its own diagnostics; the job's output goes over gRPC), or empty.</summary>
-    public async Task<string> LogTailAsync()
-    {
-        try
-        {
-            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            using var stream = await client.Containers.GetContainerLogsAsync(ContainerId!,
-                new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = "20" }, bound.Token);
-            var (stdout, stderr) = await stream.ReadOutputToEndAsync(bound.Token);
-            return $"{stdout}{stderr}".Trim();
-        }
-        catch (Exception e) when (DockerBackend.IsDockerFailure(e) || e is OperationCanceledException)
-        {
-            return "";
-        }
-    }
+    public Task<string> LogTailAsync() => DockerContainerLogs.TailAsync(client, ContainerId!);
 
     /// <summary>Removes the container (killing it if it still runs) and the network; logs failures, never throws.</summary>
     public async Task RemoveAsync()

@@ -10,10 +10,11 @@ using Microsoft.Extensions.Logging;
 namespace KubeRunner.Agent.Tasks.Adoption;
 
 /// <summary>
-/// Takes over the host tasks a previous agent process left running (it was killed, or upgraded):
-/// their executors keep running, buffer their events and reattach through the socket. Each adopted
-/// task gets a reporter that continues the forge's log where it stands, a session that accepts
-/// the executor's old token, and a capacity slot until it ends.
+/// Takes over the tasks a previous agent process left running (it was killed, or upgraded): their
+/// executors keep running, buffer their events and reattach through the socket. Each adopted task
+/// gets a reporter that continues the forge's log where it stands, a session that accepts the
+/// executor's old token, and a capacity slot until it ends. What is backend-specific (how to see
+/// the executor, what to remove) is the backend's <see cref="IBackendAdoption"/>.
 /// </summary>
 internal sealed partial class TaskAdoption(
     TaskRecordStore store,
@@ -22,10 +23,15 @@ internal sealed partial class TaskAdoption(
     TaskReporterFactory reporters,
     RunnerConfig config,
     TaskPoller poller,
+    IEnumerable<IBackendAdoption> backends,
     ILogger<TaskAdoption> logger)
 {
-    /// <summary>Registers every recorded task before executors can reach the agent, and starts watching them.</summary>
-    public void AdoptAll()
+    /// <summary>
+    /// Lets each backend clear what no recorded task owns, then registers every recorded task and starts
+    /// watching it. Runs before executors can reach the agent and before any task is fetched, so that
+    /// nothing of a new task can be taken for a leftover.
+    /// </summary>
+    public async Task AdoptAllAsync(CancellationToken cancellationToken)
     {
         var (records, problems) = store.LoadAll();
         foreach (var problem in problems)
@@ -33,39 +39,53 @@ internal sealed partial class TaskAdoption(
             Log.RecordUnreadable(logger, problem);
         }
 
+        var byName = backends.ToDictionary(b => b.Backend, StringComparer.Ordinal);
+        foreach (var backend in byName.Values)
+        {
+            await backend.PrepareAsync([.. records.Where(r => r.BackendName == backend.Backend)], cancellationToken);
+        }
+
         foreach (var record in records)
         {
+            if (!byName.TryGetValue(record.BackendName, out var backend))
+            {
+                Log.RecordUnreadable(logger, $"task {record.TaskId}: this kube-runner has no backend '{record.BackendName}'");
+                continue;
+            }
+
+            var executor = backend.Open(record);
             var reporter = reporters.CreateAdopted(record.TaskId, record.StepCount);
             var relay = new TaskRelay(reporter, logger, record.BaseRow);
             var session = new ExecutorSession(new ForgeTask { Id = record.TaskId }, new JobSettings(), Convert.FromBase64String(record.TokenHash), relay);
             relay.Finished = session.Finish;
             registry.Add(session);
-            poller.Adopt(record.TaskId, shutdown => RunAsync(record, reporter, session, shutdown));
+            poller.Adopt(record.TaskId, shutdown => RunAsync(record, executor, reporter, session, shutdown));
         }
     }
 
-    private async Task RunAsync(TaskRecord record, TaskReporter reporter, ExecutorSession session, CancellationToken shutdown)
+    private async Task RunAsync(TaskRecord record, IAdoptedExecutor executor, TaskReporter reporter, ExecutorSession session, CancellationToken shutdown)
     {
         try
         {
             var rows = await ForgeRowsAsync(record.TaskId, shutdown);
             reporter.ResumeAt(rows);
             reporter.Start();
-            Log.Adopted(logger, record.TaskId, rows, record.ExecutorPid);
+            Log.Adopted(logger, record.TaskId, rows, executor.Description);
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(shutdown, reporter.ServerStop);
-            var finished = await WaitAsync(record, session, cancel.Token);
+            var finished = await WaitAsync(executor, session, cancel.Token);
             var (result, words) = finished is null
-                ? (cancel.IsCancellationRequested ? Result.Cancelled : Result.Failure, "The executor of this job ended while the runner was restarting, without reporting the job's result.")
+                ? (cancel.IsCancellationRequested ? Result.Cancelled : Result.Failure, await executor.EndedWithoutResultAsync())
                 : (finished.Result, finished.Message.Length > 0 ? finished.Message : null);
             await reporter.CompleteAsync(result, words, CancellationToken.None);
-            await ExecutorPid.WaitForExitAsync(record.ExecutorPid, TimeSpan.FromSeconds(30));
+            // The executor exits once the agent confirms that the forge has everything.
+            await executor.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally
         {
             registry.Remove(session);
             session.Dispose();
             await reporter.DisposeAsync();
-            TryDelete(record);
+            await CleanUpAsync(record, executor);
         }
     }
 
@@ -86,7 +106,7 @@ internal sealed partial class TaskAdoption(
         }
     }
 
-    private async Task<JobFinished?> WaitAsync(TaskRecord record, ExecutorSession session, CancellationToken cancel)
+    private async Task<JobFinished?> WaitAsync(IAdoptedExecutor executor, ExecutorSession session, CancellationToken cancel)
     {
         var deadline = DateTimeOffset.UtcNow + config.Executor.ReconnectWindow;
         var cancelRequested = false;
@@ -99,7 +119,7 @@ internal sealed partial class TaskAdoption(
                 cancelRequested = true;
             }
 
-            var gone = !ExecutorPid.IsAlive(record.ExecutorPid) && !session.IsAttached;
+            var gone = executor.HasEnded && !session.IsAttached;
             if (gone || DateTimeOffset.UtcNow > deadline)
             {
                 // Its last events may still be on their way.
@@ -110,24 +130,16 @@ internal sealed partial class TaskAdoption(
             await Task.WhenAny(session.Finished, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
         }
 
-        if (!session.Finished.IsCompleted)
-        {
-            ExecutorPid.Kill(record.ExecutorPid);
-            return null;
-        }
-
-        return await session.Finished;
+        return session.Finished.IsCompleted ? await session.Finished : null;
     }
 
-    private void TryDelete(TaskRecord record)
+    private async Task CleanUpAsync(TaskRecord record, IAdoptedExecutor executor)
     {
         try
         {
             store.Delete(record.TaskId);
-            if (Directory.Exists(record.Directory))
-            {
-                Directory.Delete(record.Directory, recursive: true);
-            }
+            // Stops an executor that is still running, and removes what the task left.
+            await executor.DisposeAsync();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -137,10 +149,10 @@ internal sealed partial class TaskAdoption(
 
     private static partial class Log
     {
-        [LoggerMessage(Diagnostics.EventIds.TaskAdopted, LogLevel.Information, "Task {TaskId}: taken over from the previous agent process (the forge has {Rows} rows; executor process {Pid})")]
-        public static partial void Adopted(ILogger logger, long taskId, long rows, int pid);
+        [LoggerMessage(Diagnostics.EventIds.TaskAdopted, LogLevel.Information, "Task {TaskId}: taken over from the previous agent process (the forge has {Rows} rows; executor: {Executor})")]
+        public static partial void Adopted(ILogger logger, long taskId, long rows, string executor);
 
-        [LoggerMessage(Diagnostics.EventIds.TaskStateFailed, LogLevel.Warning, "A running-task record cannot be read and is left in place: {Problem}")]
+        [LoggerMessage(Diagnostics.EventIds.TaskStateFailed, LogLevel.Warning, "A running-task record cannot be used and is left in place: {Problem}")]
         public static partial void RecordUnreadable(ILogger logger, string problem);
 
         [LoggerMessage(Diagnostics.EventIds.TaskCleanupFailed, LogLevel.Warning, "Task {TaskId}: cleaning up after the adopted task failed")]

@@ -102,12 +102,46 @@ public sealed class DockerJobTests
 
             runner.Forge.CancelTask(running.Id);
 
+            // The container goes within 10 s of the cancel, while the daemon still runs (not at its shutdown).
+            var left = await DockerRunner.LeftoversAfterAsync(runner.RunnerUuid, TimeSpan.FromSeconds(10));
             task = await runner.Forge.WaitForTaskAsync(running.Id, t => t.LogArchived, TestTimeouts.Scenario);
+            Assert.True(left.Count == 0, $"left 10 s after the cancel: {string.Join(", ", left)}\n{runner.Explain(task)}");
         }
 
         Assert.True(task.Result == Result.Cancelled, runner.Explain(task));
         Assert.Contains("cancelled ran in /workspace/owner/repo", task.Rows());
         Assert.Empty(await DockerRunner.LeftoversAsync(runner.RunnerUuid));
+    }
+
+    [Fact]
+    public async Task Job_ExecutorKilledInsideTheContainer_FailsSayingItWasKilledAndLeavesNothing()
+    {
+        var runner = await DockerRunner.StartAsync(TestImage.Debian);
+        FakeTask task;
+        await using (runner)
+        {
+            var job = runner.Enqueue("""
+                on: push
+                jobs:
+                  long:
+                    runs-on: linux
+                    steps:
+                      - run: |
+                          echo "step is running"
+                          sleep 300
+                """);
+            var running = await runner.Forge.WaitForTaskAsync(
+                t => t.JobId == job && t.LogRows.Any(r => r.Content == "step is running"), TestTimeouts.Scenario);
+
+            // The executor is the container's PID 1: killing it from outside is what an OOM kill or a crash looks like.
+            await DockerCli.RunCheckedAsync("kill", "--signal", "KILL", await DockerRunner.JobContainerAsync(runner.RunnerUuid, running.Id));
+
+            task = await runner.Forge.WaitForTaskAsync(running.Id, t => t.IsDone, TestTimeouts.Scenario);
+            Assert.Empty(await DockerRunner.LeftoversAfterAsync(runner.RunnerUuid, TestTimeouts.Default));
+        }
+
+        Assert.True(task.Result == Result.Failure, runner.Explain(task));
+        Assert.Contains("The executor ended (exit code 137: killed by SIGKILL) without reporting the job's result.", task.Text(), StringComparison.Ordinal);
     }
 
     /// <summary>Runs the job, then stops the daemon, which waits for the task's cleanup: afterwards nothing of it may be left.</summary>
