@@ -114,6 +114,7 @@ internal static class ConfigDefaults
         ExecutorBundle = NonEmpty(values.String("docker.executor_bundle")) is { } bundle ? Path.GetFullPath(bundle, currentDirectory) : "",
         Pull = NonEmpty(values.String("docker.pull"))?.ToLowerInvariant()
             ?? (values.Boolean("container.force_pull") == true ? DockerOptions.PullAlways : DockerOptions.PullMissing),
+        Profiles = values.Profiles("docker.profiles") ?? DockerOptions.NoProfiles,
     };
 
     // The daemon forgejo-runner would use: container.docker_host when it names one ("-" and

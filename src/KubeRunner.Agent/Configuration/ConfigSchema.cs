@@ -70,7 +70,8 @@ internal static class ConfigSchema
         Section("docker",
             Key("host", Text, c => c.Docker.Host),
             Key("executor_bundle", Text, c => c.Docker.ExecutorBundle),
-            Key("pull", Text, c => c.Docker.Pull)),
+            Key("pull", Text, c => c.Docker.Pull),
+            Key("profiles", Profiles, c => c.Docker.Profiles)),
     ];
 
     public static FrozenDictionary<string, ConfigKey> KeysByPath { get; } =

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace KubeRunner.Agent.Configuration;
 
 /// <summary>
@@ -18,4 +20,9 @@ internal sealed record DockerOptions
 
     /// <summary><see cref="PullMissing"/> (pull only images that are not present) or <see cref="PullAlways"/>.</summary>
     public string Pull { get; init; } = PullMissing;
+
+    public static readonly ImmutableSortedDictionary<string, DockerProfile> NoProfiles = ImmutableSortedDictionary.Create<string, DockerProfile>(StringComparer.Ordinal);
+
+    /// <summary>Label name → how that label's containers are made; labels without one use the <c>container</c> section alone.</summary>
+    public ImmutableSortedDictionary<string, DockerProfile> Profiles { get; init; } = NoProfiles;
 }

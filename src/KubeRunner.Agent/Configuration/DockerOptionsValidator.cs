@@ -1,3 +1,4 @@
+using KubeRunner.Agent.Backends.Docker.Spec;
 using Microsoft.Extensions.Options;
 
 namespace KubeRunner.Agent.Configuration;
@@ -16,6 +17,14 @@ internal sealed class DockerOptionsValidator : IValidateOptions<DockerOptions>
         if (!Uri.TryCreate(options.Host, UriKind.Absolute, out var host) || host.Scheme is not ("unix" or "tcp" or "http" or "https"))
         {
             failures.Add($"docker.host: '{options.Host}' is not a Docker address (use unix:///path/docker.sock or tcp://host:port)");
+        }
+
+        foreach (var (label, profile) in options.Profiles)
+        {
+            if (DockerRunOptions.ParseOperator(profile.Options).Error is { } problem)
+            {
+                failures.Add($"docker.profiles.{label}.options: {problem}");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Net.Sockets;
 using Docker.DotNet;
+using Docker.DotNet.Models;
+using KubeRunner.Agent.Backends.Docker.Services;
+using KubeRunner.Agent.Backends.Docker.Spec;
 using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Executors;
 using KubeRunner.Agent.Labels;
@@ -12,12 +15,13 @@ namespace KubeRunner.Agent.Backends.Docker;
 
 /// <summary>
 /// Runs jobs of <c>name:docker://image</c> labels in Docker, as forgejo-runner's docker mode does, but
-/// with the executor inside the job container as its main process: per task a network of its own and
-/// a job container of the label's image (or the job's <c>container.image</c>), into which the executor
-/// bundle is copied before it starts. Everything the task created is removed after it.
+/// with the executor inside the job container as its main process: per task a network of its own
+/// (unless one is named), the job's service containers, and a job container of the job's
+/// <c>container.image</c> (else the label's or its profile's image), into which the executor bundle is
+/// copied before it starts once the services are ready. Everything the task created is removed after it.
 /// </summary>
 internal sealed class DockerBackend(
-    RunnerConfig config, Uri instance, string runnerUuid, ExecutorRegistry registry, ILogger<DockerBackend> logger) : IJobBackend, IDisposable
+    RunnerConfig config, Uri instance, string runnerUuid, ExecutorRegistry registry, TimeProvider time, ILogger<DockerBackend> logger) : IJobBackend, IDisposable
 {
     private const string WorkspaceParent = "/workspace";
     private const string ActDir = "/var/run/act";
@@ -33,30 +37,30 @@ internal sealed class DockerBackend(
 
     public async Task<JobOutcome> RunAsync(TaskRun run, CancellationToken cancellationToken)
     {
-        var image = JobContainerImage.Read(System.Text.Encoding.UTF8.GetString(run.Task.WorkflowPayload.Span), run.Job.JobId) ?? ImageReference.FromLabel(run.Label);
-        if (image.Contains("${{", StringComparison.Ordinal))
-        {
-            return new JobOutcome(Result.Failure, $"The job's container image '{image}' is an expression; this runner does not evaluate those yet.");
-        }
-
-        string? pullProblem;
+        DockerTaskPlan plan;
         try
         {
-            pullProblem = await DockerImages.EnsureAsync(_client.Value, image, config.Docker.Pull, cancellationToken);
+            plan = DockerTaskPlan.Create(config, run);
         }
-        catch (Exception e) when (IsDockerFailure(e))
+        catch (ContainerSpecException e)
         {
-            return new JobOutcome(Result.Failure, $"The runner could not use Docker at {config.Docker.Host} for the image {image}: {Describe(e)}");
+            return new JobOutcome(Result.Failure, e.Message);
         }
 
-        if (pullProblem is not null)
+        foreach (var note in plan.Notes)
+        {
+            run.Reporter.Log(note);
+        }
+
+        var image = plan.Job.Image;
+        if (await PullAllAsync(plan, cancellationToken) is { } pullProblem)
         {
             return new JobOutcome(Result.Failure, pullProblem);
         }
 
         var launch = new ExecutorLaunch(run, Settings(run), registry, logger);
         var objects = new DockerTaskObjects(_client.Value, runnerUuid, run.Task.Id, logger);
-        if (await SetUpAsync(run, image, launch, objects, cancellationToken) is { } problem)
+        if (await SetUpAsync(run, plan, launch, objects, cancellationToken) is { } problem)
         {
             return new JobOutcome(Result.Failure, problem);
         }
@@ -94,17 +98,63 @@ internal sealed class DockerBackend(
         }
     }
 
-    /// <summary>Network, container, bundle, start; on any failure removes what was created.</summary>
-    /// <returns>Null when the executor runs, else the task's closing message.</returns>
-    private async Task<string?> SetUpAsync(TaskRun run, string image, ExecutorLaunch launch, DockerTaskObjects objects, CancellationToken cancellationToken)
+    /// <summary>Every image of the task at once, each with its own credentials.</summary>
+    /// <returns>Null when all are present, else the first problem.</returns>
+    private async Task<string?> PullAllAsync(DockerTaskPlan plan, CancellationToken cancellationToken)
     {
+        var problems = await Task.WhenAll(plan.Services.Append(plan.Job).Select(async container =>
+        {
+            var auth = container.Spec.Credentials is { } credentials
+                ? new AuthConfig { Username = credentials.Username, Password = credentials.Password }
+                : null;
+            try
+            {
+                return await DockerImages.EnsureAsync(_client.Value, container.Image, config.Docker.Pull, auth, cancellationToken);
+            }
+            catch (Exception e) when (IsDockerFailure(e))
+            {
+                return $"The runner could not use Docker at {config.Docker.Host} for the image {container.Image}: {Describe(e)}";
+            }
+        }));
+        return problems.FirstOrDefault(problem => problem is not null);
+    }
+
+    /// <summary>Network, volumes, services, job container, bundle, ready services, start; on any failure removes what was created.</summary>
+    /// <returns>Null when the executor runs, else the task's closing message.</returns>
+    private async Task<string?> SetUpAsync(TaskRun run, DockerTaskPlan plan, ExecutorLaunch launch, DockerTaskObjects objects, CancellationToken cancellationToken)
+    {
+        var what = $"the job container of {plan.Job.Image}";
         try
         {
-            await objects.CreateNetworkAsync(cancellationToken);
-            await objects.CreateContainerAsync(image, config.Executor.Socket, Environment(run.Task.Id), WorkspaceParent, cancellationToken);
+            await objects.CreateNetworkAsync(plan.Network, cancellationToken);
+            await objects.CreateVolumesAsync(cancellationToken);
+            var parameters = new ContainerParameters(plan.Profile, config.Container.ValidVolumes,
+                VolumeRules.DockerSocket(config.Container.DockerHost, config.Docker.Host), objects.Labels, objects.NetworkName);
+            List<string> dropped = [];
+            var services = plan.Services.Select(service => new ServiceContainer(service.Spec, service.Image, parameters.Service(
+                $"{objects.Name}-{ServiceAlias.From(service.Spec.ServiceId!)}", service.Image, service.Spec, service.Workflow, dropped))).ToList();
+            var job = parameters.Job(objects.Name, plan.Job.Image, plan.Job.Spec, plan.Job.Workflow, Environment(run.Task.Id), WorkspaceParent,
+                objects.JobBinds(config.Executor.Socket, WorkspaceParent, ActDir), dropped);
+            foreach (var source in dropped.Distinct(StringComparer.Ordinal))
+            {
+                run.Reporter.Log($"The volume {source} is not mounted: container.valid_volumes does not allow it");
+            }
+
+            var runtime = new ServiceContainers(_client.Value, objects, run.Reporter.Log, time);
+            what = "the service containers";
+            await runtime.StartAsync(services, cancellationToken);
+            what = $"the job container of {plan.Job.Image}";
+            await objects.CreateContainerAsync(job, cancellationToken);
             await using (var archive = await BundleArchive.CreateAsync(BundleDirectory(), launch.Token, [WorkspaceParent, ActDir, TempDir, ToolCache], cancellationToken))
             {
                 await objects.UploadAsync(archive, cancellationToken);
+            }
+
+            if (services.Count > 0 && await runtime.WaitReadyAsync(services, ServiceContainers.ReadyBound, cancellationToken) is { } notReady)
+            {
+                launch.Dispose();
+                await objects.RemoveAsync();
+                return notReady;
             }
 
             await objects.StartAsync(cancellationToken);
@@ -120,7 +170,7 @@ internal sealed class DockerBackend(
             }
 
             DockerLog.SetupFailed(logger, run.Task.Id, e);
-            return $"The runner could not start the job container of {image}: {Describe(e)}";
+            return $"The runner could not start {what}: {Describe(e)}";
         }
     }
 

@@ -9,7 +9,8 @@ namespace KubeRunner.Agent.Backends.Docker;
 internal static class DockerImages
 {
     /// <returns>Null when the image is there, else why it is not.</returns>
-    public static async Task<string?> EnsureAsync(IDockerClient client, string image, string policy, CancellationToken cancellationToken)
+    /// <param name="auth">Registry credentials for this image only, or null; never logged.</param>
+    public static async Task<string?> EnsureAsync(IDockerClient client, string image, string policy, AuthConfig? auth, CancellationToken cancellationToken)
     {
         if (policy != DockerOptions.PullAlways && await ExistsAsync(client, image, cancellationToken))
         {
@@ -22,7 +23,7 @@ internal static class DockerImages
         {
             // A pull that fails after it started answers 200 and reports the error in its progress stream.
             var progress = new Progress<JSONMessage>(message => streamed = message.Error?.Message is { Length: > 0 } error ? error : streamed);
-            await client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = fromImage, Tag = tag }, null, progress, cancellationToken);
+            await client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = fromImage, Tag = tag }, auth, progress, cancellationToken);
         }
         catch (DockerApiException e)
         {
