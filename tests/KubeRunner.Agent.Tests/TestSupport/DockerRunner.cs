@@ -18,12 +18,13 @@ internal static class DockerRunner
             $"docker:\n  executor_bundle: {bundle.Directory}\n" + extraConfig);
     }
 
-    /// <summary>Ids of containers and networks that carry this runner's label, whatever their state.</summary>
+    /// <summary>Ids of containers, networks and volumes that carry this runner's label, whatever their state.</summary>
     public static async Task<IReadOnlyList<string>> LeftoversAsync(string runnerUuid)
     {
         var filter = $"label=kube-runner.runner={runnerUuid}";
         var containers = await DockerCli.RunCheckedAsync("ps", "-aq", "--filter", filter);
         var networks = await DockerCli.RunCheckedAsync("network", "ls", "-q", "--filter", filter);
-        return [.. $"{containers}\n{networks}".Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        var volumes = await DockerCli.RunCheckedAsync("volume", "ls", "-q", "--filter", filter);
+        return [.. $"{containers}\n{networks}\n{volumes}".Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
     }
 }
