@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
 using Docker.DotNet;
-using Docker.DotNet.Models;
 using KubeRunner.Agent.Backends.Docker.Services;
 using KubeRunner.Agent.Backends.Docker.Spec;
 using KubeRunner.Agent.Configuration;
@@ -53,7 +52,7 @@ internal sealed class DockerBackend(
         }
 
         var image = plan.Job.Image;
-        if (await PullAllAsync(plan, cancellationToken) is { } pullProblem)
+        if (await DockerImages.EnsureAllAsync(_client.Value, plan, config.Docker, cancellationToken) is { } pullProblem)
         {
             return new JobOutcome(Result.Failure, pullProblem);
         }
@@ -96,27 +95,6 @@ internal sealed class DockerBackend(
             launch.Dispose();
             await objects.RemoveAsync();
         }
-    }
-
-    /// <summary>Every image of the task at once, each with its own credentials.</summary>
-    /// <returns>Null when all are present, else the first problem.</returns>
-    private async Task<string?> PullAllAsync(DockerTaskPlan plan, CancellationToken cancellationToken)
-    {
-        var problems = await Task.WhenAll(plan.Services.Append(plan.Job).Select(async container =>
-        {
-            var auth = container.Spec.Credentials is { } credentials
-                ? new AuthConfig { Username = credentials.Username, Password = credentials.Password }
-                : null;
-            try
-            {
-                return await DockerImages.EnsureAsync(_client.Value, container.Image, config.Docker.Pull, auth, cancellationToken);
-            }
-            catch (Exception e) when (IsDockerFailure(e))
-            {
-                return $"The runner could not use Docker at {config.Docker.Host} for the image {container.Image}: {Describe(e)}";
-            }
-        }));
-        return problems.FirstOrDefault(problem => problem is not null);
     }
 
     /// <summary>Network, volumes, services, job container, bundle, ready services, start; on any failure removes what was created.</summary>
@@ -212,7 +190,7 @@ internal sealed class DockerBackend(
         e is DockerApiException or HttpRequestException or IOException or SocketException or TimeoutException
             or UnauthorizedAccessException or DockerConfigurationException;
 
-    private static string Describe(Exception e) => e is DockerApiException api ? DockerImages.Reason(api) : e.Message;
+    public static string Describe(Exception e) => e is DockerApiException api ? DockerImages.Reason(api) : e.Message;
 
     public void Dispose()
     {

@@ -148,12 +148,19 @@ internal static class DockerRunOptions
                     return $"--{name} '{value}' is not a duration (e.g. 1s, 30s, 1m)";
                 }
 
-                _ = name switch
+                if (name == "health-interval")
                 {
-                    "health-interval" => settings.HealthInterval = duration,
-                    "health-timeout" => settings.HealthTimeout = duration,
-                    _ => settings.HealthStartPeriod = duration,
-                };
+                    settings.HealthInterval = duration;
+                }
+                else if (name == "health-timeout")
+                {
+                    settings.HealthTimeout = duration;
+                }
+                else
+                {
+                    settings.HealthStartPeriod = duration;
+                }
+
                 break;
             case "health-retries" or "pids-limit":
                 if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
@@ -161,7 +168,15 @@ internal static class DockerRunOptions
                     return $"--{name} '{value}' is not a whole number";
                 }
 
-                _ = name == "health-retries" ? settings.HealthRetries = number : settings.PidsLimit = number;
+                if (name == "health-retries")
+                {
+                    settings.HealthRetries = number;
+                }
+                else
+                {
+                    settings.PidsLimit = number;
+                }
+
                 break;
             case "no-healthcheck":
                 settings.NoHealthcheck = value != "false";
