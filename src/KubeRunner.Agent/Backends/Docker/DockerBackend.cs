@@ -52,7 +52,18 @@ internal sealed class DockerBackend(
         }
 
         var image = plan.Job.Image;
-        if (await DockerImages.EnsureAllAsync(_client.Value, plan, config.Docker, cancellationToken) is { } pullProblem)
+        string? pullProblem;
+        try
+        {
+            pullProblem = await DockerImages.EnsureAllAsync(_client.Value, plan, config.Docker, cancellationToken);
+        }
+        catch (Exception e) when (IsDockerFailure(e))
+        {
+            // The client itself could not be made (a docker.host it cannot use).
+            pullProblem = $"The runner could not use Docker at {config.Docker.Host}: {Describe(e)}";
+        }
+
+        if (pullProblem is not null)
         {
             return new JobOutcome(Result.Failure, pullProblem);
         }
