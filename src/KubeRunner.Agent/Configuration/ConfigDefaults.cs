@@ -115,6 +115,7 @@ internal static class ConfigDefaults
         Agent = NonEmpty(values.String("docker.agent")) ?? "socket",
         Pull = NonEmpty(values.String("docker.pull"))?.ToLowerInvariant()
             ?? (values.Boolean("container.force_pull") == true ? DockerOptions.PullAlways : DockerOptions.PullMissing),
+        Profiles = values.Profiles("docker.profiles") ?? DockerOptions.NoProfiles,
     };
 
     // The daemon forgejo-runner would use: container.docker_host when it names one ("-" and

@@ -52,6 +52,7 @@ internal static class ConfigLoader
         ThrowOnFailure(new LogOptionsValidator().Validate(null, config.Log), values, file);
         ThrowOnFailure(new RunnerOptionsValidator().Validate(null, config.Runner), values, file);
         ThrowOnFailure(new ActionsOptionsValidator().Validate(null, config.Actions), values, file);
+        ThrowOnFailure(new ContainerOptionsValidator().Validate(null, config.Container), values, file);
         ThrowOnFailure(new DockerOptionsValidator(config.Executor.Listen).Validate(null, config.Docker), values, file);
         return config;
     }

@@ -78,6 +78,9 @@ internal static class ConfigPrinter
 
                 emitter.Emit(new MappingEnd());
                 break;
+            case IReadOnlyDictionary<string, DockerProfile> profiles:
+                EmitProfiles(emitter, profiles);
+                break;
             case IReadOnlyList<string> list:
                 emitter.Emit(new SequenceStart(AnchorName.Empty, TagName.Empty, true, list.Count == 0 ? SequenceStyle.Flow : SequenceStyle.Block));
                 foreach (var item in list)
@@ -103,6 +106,43 @@ internal static class ConfigPrinter
                 Plain(emitter, System.Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
                 break;
         }
+    }
+
+    private static void EmitProfiles(Emitter emitter, IReadOnlyDictionary<string, DockerProfile> profiles)
+    {
+        emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, true, profiles.Count == 0 ? MappingStyle.Flow : MappingStyle.Block));
+        foreach (var (name, profile) in profiles.OrderBy(entry => entry.Key, StringComparer.Ordinal))
+        {
+            Text(emitter, name);
+            emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, true, MappingStyle.Block));
+            Plain(emitter, "image");
+            Text(emitter, profile.Image);
+            if (profile.Cpus is { } cpus)
+            {
+                Plain(emitter, "cpus");
+                Plain(emitter, cpus.ToString(CultureInfo.InvariantCulture));
+            }
+
+            Plain(emitter, "memory");
+            Text(emitter, profile.Memory);
+            if (profile.Privileged is { } privileged)
+            {
+                Plain(emitter, "privileged");
+                Plain(emitter, privileged ? "true" : "false");
+            }
+
+            if (profile.Network is { } network)
+            {
+                Plain(emitter, "network");
+                Text(emitter, network);
+            }
+
+            Plain(emitter, "options");
+            Text(emitter, profile.Options);
+            emitter.Emit(new MappingEnd());
+        }
+
+        emitter.Emit(new MappingEnd());
     }
 
     private static void Plain(Emitter emitter, string value) =>

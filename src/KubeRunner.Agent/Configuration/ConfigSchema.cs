@@ -71,7 +71,8 @@ internal static class ConfigSchema
             Key("host", Text, c => c.Docker.Host),
             Key("executor_bundle", Text, c => c.Docker.ExecutorBundle),
             Key("pull", Text, c => c.Docker.Pull),
-            Key("agent", Text, c => c.Docker.Agent)),
+            Key("agent", Text, c => c.Docker.Agent),
+            Key("profiles", Profiles, c => c.Docker.Profiles)),
     ];
 
     public static FrozenDictionary<string, ConfigKey> KeysByPath { get; } =

@@ -29,4 +29,7 @@ internal enum ConfigValueKind
 
     /// <summary>A YAML mapping of names to scalars.</summary>
     StringMap,
+
+    /// <summary><c>docker.profiles</c>: label names to <see cref="DockerProfile"/> mappings.</summary>
+    Profiles,
 }

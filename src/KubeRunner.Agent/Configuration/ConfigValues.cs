@@ -33,6 +33,8 @@ internal sealed class ConfigValues
 
     public ImmutableSortedDictionary<string, string>? Map(string path) => Get<ImmutableSortedDictionary<string, string>>(path);
 
+    public ImmutableSortedDictionary<string, DockerProfile>? Profiles(string path) => Get<ImmutableSortedDictionary<string, DockerProfile>>(path);
+
     private T? Get<T>(string path)
         where T : class => _values.TryGetValue(path, out var value) ? (T)value : null;
 }

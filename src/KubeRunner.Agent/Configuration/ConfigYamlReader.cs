@@ -104,7 +104,9 @@ internal static class ConfigYamlReader
 
     private static string UnknownKeyMessage(string path)
     {
-        var suggestion = KeySuggestions.Suggest(path, ConfigSchema.KeysByPath.Keys.Concat(ConfigSchema.SectionPaths));
+        // Schema order, not the frozen set's hash order: of two keys equally close, the first written wins.
+        var known = ConfigSchema.Sections.SelectMany(section => section.Keys).Select(key => key.Path);
+        var suggestion = KeySuggestions.Suggest(path, known.Concat(ConfigSchema.SectionPaths));
         return suggestion is null ? "unknown key, ignored" : $"unknown key, ignored; did you mean '{suggestion}'?";
     }
 

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace KubeRunner.Agent.Configuration;
 
 /// <summary>
@@ -21,4 +23,9 @@ internal sealed record DockerOptions
 
     /// <summary>How executors in job containers reach the agent: socket, host-gateway or container:NAME (see AgentReach).</summary>
     public string Agent { get; init; } = "socket";
+
+    public static readonly ImmutableSortedDictionary<string, DockerProfile> NoProfiles = ImmutableSortedDictionary.Create<string, DockerProfile>(StringComparer.Ordinal);
+
+    /// <summary>Label name → how that label's containers are made; labels without one use the <c>container</c> section alone.</summary>
+    public ImmutableSortedDictionary<string, DockerProfile> Profiles { get; init; } = NoProfiles;
 }

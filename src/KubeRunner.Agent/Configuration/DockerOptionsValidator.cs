@@ -1,3 +1,4 @@
+using KubeRunner.Agent.Backends.Docker.Spec;
 using Microsoft.Extensions.Options;
 
 namespace KubeRunner.Agent.Configuration;
@@ -22,6 +23,14 @@ internal sealed class DockerOptionsValidator(string executorListen) : IValidateO
         if (Backends.Docker.AgentReach.Problem(options.Agent, executorListen) is { } reach)
         {
             failures.Add(reach);
+        }
+
+        foreach (var (label, profile) in options.Profiles)
+        {
+            if (DockerRunOptions.ParseOperator(profile.Options).Error is { } problem)
+            {
+                failures.Add($"docker.profiles.{label}.options: {problem}");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

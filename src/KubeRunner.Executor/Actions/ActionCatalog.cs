@@ -1,4 +1,5 @@
 using KubeRunner.Executor.Engine;
+using KubeRunner.Protocol.Contexts;
 using KubeRunner.Workflow.Actions;
 using KubeRunner.Workflow.Expressions;
 using KubeRunner.Workflow.Model;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using KubeRunner.Protocol.Contexts;
 using KubeRunner.Protocol.Executor.V1;
 using KubeRunner.Workflow.Expressions;
 using KubeRunner.Workflow.Model;

@@ -1,3 +1,4 @@
+using KubeRunner.Protocol.Contexts;
 using KubeRunner.Workflow.Expressions;
 
 namespace KubeRunner.Executor.Engine;

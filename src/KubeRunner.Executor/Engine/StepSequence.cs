@@ -1,3 +1,4 @@
+using KubeRunner.Protocol.Contexts;
 using KubeRunner.Workflow.Expressions;
 using KubeRunner.Workflow.Model;
 using Result = KubeRunner.Protocol.Runner.V1.Result;

@@ -64,6 +64,14 @@ public sealed class ConfigLoaderValuesTests : IDisposable
           host: tcp://10.0.0.7:2375
           executor_bundle: /opt/kube-runner/executor-bundle
           pull: always
+          profiles:
+            big:
+              image: kr-test/debian
+              cpus: 1.5
+              memory: 8g
+              privileged: true
+              network: ""
+              options: --shm-size 1g
         """;
 
     private readonly ConfigTestHost _host = new();
@@ -185,11 +193,12 @@ public sealed class ConfigLoaderValuesTests : IDisposable
     [Fact]
     public void Load_ScalarsOfOtherTypesInTextKeys_AreTakenAsText()
     {
-        var config = _host.Load("runner:\n  file: 123\ncontainer:\n  network: yes\n  options: 1.5\n");
+        // container.options is checked as docker run flags, so another text key takes the number.
+        var config = _host.Load("runner:\n  file: 123\ncontainer:\n  network: yes\ncache:\n  external_server: 1.5\n");
 
         Assert.Equal("123", config.Runner.File);
         Assert.Equal("yes", config.Container.Network);
-        Assert.Equal("1.5", config.Container.Options);
+        Assert.Equal("1.5", config.Cache.ExternalServer);
     }
 
     [Fact]

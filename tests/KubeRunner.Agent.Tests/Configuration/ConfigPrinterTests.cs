@@ -115,11 +115,11 @@ public sealed class ConfigPrinterTests : IDisposable
     [InlineData("' padded '")]
     public void ToYaml_AwkwardStrings_RoundTrip(string yamlValue)
     {
-        var original = _host.Load($"container:\n  options: {yamlValue}\nrunner:\n  envs:\n    X: {yamlValue}\n");
+        var original = _host.Load($"cache:\n  external_server: {yamlValue}\nrunner:\n  envs:\n    X: {yamlValue}\n");
 
         var reloaded = _host.Load(ConfigPrinter.ToYaml(original));
 
-        Assert.Equal(original.Container.Options, reloaded.Container.Options);
+        Assert.Equal(original.Cache.ExternalServer, reloaded.Cache.ExternalServer);
         Assert.Equal(original.Runner.Envs["X"], reloaded.Runner.Envs["X"]);
     }
 }

@@ -49,7 +49,7 @@ internal sealed class DockerAdoptedExecutor : IAdoptedExecutor
             return $"The job container {Short(_record.ContainerId)} was gone when the runner restarted, so the job's result is unknown.";
         }
 
-        if (await DockerContainerLogs.TailAsync(_client, _record.ContainerId!) is { Length: > 0 } tail)
+        if (await DockerContainerLogs.TailAsync(_client, _record.ContainerId!, 20) is { Length: > 0 } tail)
         {
             DockerLog.ExecutorOutput(_logger, _record.TaskId, tail);
         }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net.Sockets;
 using Docker.DotNet;
+using KubeRunner.Agent.Backends.Docker.Services;
+using KubeRunner.Agent.Backends.Docker.Spec;
 using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Executors;
 using KubeRunner.Agent.Labels;
@@ -13,13 +15,14 @@ namespace KubeRunner.Agent.Backends.Docker;
 
 /// <summary>
 /// Runs jobs of <c>name:docker://image</c> labels in Docker, as forgejo-runner's docker mode does, but
-/// with the executor inside the job container as its main process: per task a network of its own and
-/// a job container of the label's image (or the job's <c>container.image</c>), into which the executor
-/// bundle is copied before it starts. Everything the task created is removed after it.
+/// with the executor inside the job container as its main process: per task a network of its own
+/// (unless one is named), the job's service containers, and a job container of the job's
+/// <c>container.image</c> (else the label's or its profile's image), into which the executor bundle is
+/// copied before it starts once the services are ready. Everything the task created is removed after it.
 /// </summary>
 internal sealed class DockerBackend(
-    RunnerConfig config, Uri instance, string runnerUuid, ExecutorRegistry registry, TaskRecordStore records, ILogger<DockerBackend> logger)
-    : IJobBackend, IDisposable
+    RunnerConfig config, Uri instance, string runnerUuid, ExecutorRegistry registry, TaskRecordStore records, TimeProvider time,
+    ILogger<DockerBackend> logger) : IJobBackend, IDisposable
 {
     private const string WorkspaceParent = "/workspace";
     private const string ActDir = "/var/run/act";
@@ -37,20 +40,31 @@ internal sealed class DockerBackend(
 
     public async Task<JobOutcome> RunAsync(TaskRun run, CancellationToken cancellationToken)
     {
-        var image = JobContainerImage.Read(System.Text.Encoding.UTF8.GetString(run.Task.WorkflowPayload.Span), run.Job.JobId) ?? ImageReference.FromLabel(run.Label);
-        if (image.Contains("${{", StringComparison.Ordinal))
+        DockerTaskPlan plan;
+        try
         {
-            return new JobOutcome(Result.Failure, $"The job's container image '{image}' is an expression; this runner does not evaluate those yet.");
+            plan = DockerTaskPlan.Create(config, run);
+        }
+        catch (ContainerSpecException e)
+        {
+            return new JobOutcome(Result.Failure, e.Message);
         }
 
+        foreach (var note in plan.Notes)
+        {
+            run.Reporter.Log(note);
+        }
+
+        var image = plan.Job.Image;
         string? pullProblem;
         try
         {
-            pullProblem = await DockerImages.EnsureAsync(_client.Value, image, config.Docker.Pull, cancellationToken);
+            pullProblem = await DockerImages.EnsureAllAsync(_client.Value, plan, config.Docker, cancellationToken);
         }
         catch (Exception e) when (IsDockerFailure(e))
         {
-            return new JobOutcome(Result.Failure, $"The runner could not use Docker at {config.Docker.Host} for the image {image}: {Describe(e)}");
+            // The client itself could not be made (a docker.host it cannot use).
+            pullProblem = $"The runner could not use Docker at {config.Docker.Host}: {Describe(e)}";
         }
 
         if (pullProblem is not null)
@@ -60,7 +74,7 @@ internal sealed class DockerBackend(
 
         var launch = new ExecutorLaunch(run, Settings(run), registry, logger);
         var objects = new DockerTaskObjects(_client.Value, runnerUuid, run.Task.Id, _agent, logger);
-        if (await SetUpAsync(run, image, launch, objects, cancellationToken) is { } problem)
+        if (await SetUpAsync(run, plan, launch, objects, cancellationToken) is { } problem)
         {
             return new JobOutcome(Result.Failure, problem);
         }
@@ -102,17 +116,42 @@ internal sealed class DockerBackend(
         }
     }
 
-    /// <summary>Network, container, bundle, start; on any failure removes what was created.</summary>
+    /// <summary>Network, volumes, services, job container, bundle, ready services, start; on any failure removes what was created.</summary>
     /// <returns>Null when the executor runs, else the task's closing message.</returns>
-    private async Task<string?> SetUpAsync(TaskRun run, string image, ExecutorLaunch launch, DockerTaskObjects objects, CancellationToken cancellationToken)
+    private async Task<string?> SetUpAsync(TaskRun run, DockerTaskPlan plan, ExecutorLaunch launch, DockerTaskObjects objects, CancellationToken cancellationToken)
     {
+        var what = $"the job container of {plan.Job.Image}";
         try
         {
-            await objects.CreateNetworkAsync(cancellationToken);
-            await objects.CreateContainerAsync(image, Environment(run.Task.Id), WorkspaceParent, cancellationToken);
+            await objects.CreateNetworkAsync(plan.Network, cancellationToken);
+            await objects.CreateVolumesAsync(cancellationToken);
+            var parameters = new ContainerParameters(plan.Profile, config.Container.ValidVolumes,
+                VolumeRules.DockerSocket(config.Container.DockerHost, config.Docker.Host), objects.Labels, objects.NetworkName);
+            List<string> dropped = [];
+            var services = plan.Services.Select(service => new ServiceContainer(service.Spec, service.Image, parameters.Service(
+                $"{objects.Name}-{ServiceAlias.From(service.Spec.ServiceId!)}", service.Image, service.Spec, service.Workflow, dropped))).ToList();
+            var job = parameters.Job(objects.Name, plan.Job.Image, plan.Job.Spec, plan.Job.Workflow, Environment(run.Task.Id), WorkspaceParent,
+                objects.JobBinds(WorkspaceParent, ActDir), dropped);
+            foreach (var source in dropped.Distinct(StringComparer.Ordinal))
+            {
+                run.Reporter.Log($"The volume {source} is not mounted: container.valid_volumes does not allow it");
+            }
+
+            var runtime = new ServiceContainers(_client.Value, objects, run.Reporter.Log, time);
+            what = "the service containers";
+            await runtime.StartAsync(services, cancellationToken);
+            what = $"the job container of {plan.Job.Image}";
+            await objects.CreateContainerAsync(job, cancellationToken);
             await using (var archive = await BundleArchive.CreateAsync(BundleDirectory(), launch.Token, [WorkspaceParent, ActDir, TempDir, ToolCache], cancellationToken))
             {
                 await objects.UploadAsync(archive, cancellationToken);
+            }
+
+            if (services.Count > 0 && await runtime.WaitReadyAsync(services, ServiceContainers.ReadyBound, cancellationToken) is { } notReady)
+            {
+                launch.Dispose();
+                await objects.RemoveAsync();
+                return notReady;
             }
 
             await objects.StartAsync(cancellationToken);
@@ -128,7 +167,7 @@ internal sealed class DockerBackend(
             }
 
             DockerLog.SetupFailed(logger, run.Task.Id, e);
-            return $"The runner could not start the job container of {image}: {Describe(e)}";
+            return $"The runner could not start {what}: {Describe(e)}";
         }
     }
 
@@ -170,7 +209,7 @@ internal sealed class DockerBackend(
         e is DockerApiException or HttpRequestException or IOException or SocketException or TimeoutException
             or UnauthorizedAccessException or DockerConfigurationException;
 
-    private static string Describe(Exception e) => e is DockerApiException api ? DockerImages.Reason(api) : e.Message;
+    public static string Describe(Exception e) => e is DockerApiException api ? DockerImages.Reason(api) : e.Message;
 
     public void Dispose()
     {

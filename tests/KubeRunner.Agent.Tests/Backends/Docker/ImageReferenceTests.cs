@@ -25,16 +25,4 @@ public sealed class ImageReferenceTests
     {
         Assert.Equal(image, ImageReference.FromLabel(Label.Parse(label)));
     }
-
-    [Theory]
-    [InlineData("    container: alpine:3\n", "alpine:3")]
-    [InlineData("    container:\n      image: kr-test/busybox\n      options: --cpus 1\n", "kr-test/busybox")]
-    [InlineData("    container:\n      options: --cpus 1\n", null)]
-    [InlineData("", null)]
-    public void Read_JobContainer_GivesItsImage(string container, string? expected)
-    {
-        var payload = $"on: push\njobs:\n  build:\n    runs-on: linux\n{container}    steps:\n      - run: echo\n";
-
-        Assert.Equal(expected, JobContainerImage.Read(payload, "build"));
-    }
 }

@@ -2,10 +2,13 @@ using Google.Protobuf.WellKnownTypes;
 using KubeRunner.Protocol.Runner.V1;
 using KubeRunner.Workflow.Expressions;
 
-namespace KubeRunner.Executor.Engine;
+namespace KubeRunner.Protocol.Contexts;
 
-/// <summary>Turns what the forge sent (protobuf structs and maps) into expression values.</summary>
-internal static class ContextValues
+/// <summary>
+/// Turns what the forge sent (protobuf structs and maps) into expression values: the executor builds a
+/// job's contexts from them, the agent the smaller set that <c>container:</c> and <c>services:</c> see.
+/// </summary>
+public static class ContextValues
 {
     public static ExpressionValue From(Value? value) => value?.KindCase switch
     {
