@@ -72,4 +72,11 @@ internal static class EventIds
     public const int DockerRemoveFailed = 702;
     public const int DockerContainerExited = 703;
     public const int DockerExecutorOutput = 704;
+
+    // 75x: Docker actions (containers next to the job container, images built from actions)
+    public const int DockerActionRequested = 750;
+    public const int DockerActionRefused = 751;
+    public const int DockerActionContainerStarted = 752;
+    public const int DockerActionContainerExited = 753;
+    public const int DockerActionFailed = 754;
 }

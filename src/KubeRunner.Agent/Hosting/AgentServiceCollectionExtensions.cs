@@ -72,5 +72,6 @@ internal static class AgentServiceCollectionExtensions
         services.TryAddSingleton<ActionDownloader>();
         services.TryAddSingleton<ActionCache>();
         services.TryAddSingleton<ActionStreamer>();
+        services.TryAddSingleton<DockerActionService>();
     }
 }

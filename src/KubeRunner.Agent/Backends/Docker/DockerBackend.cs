@@ -19,8 +19,8 @@ namespace KubeRunner.Agent.Backends.Docker;
 internal sealed class DockerBackend(
     RunnerConfig config, Uri instance, string runnerUuid, ExecutorRegistry registry, ILogger<DockerBackend> logger) : IJobBackend, IDisposable
 {
-    private const string WorkspaceParent = "/workspace";
-    private const string ActDir = "/var/run/act";
+    private const string WorkspaceParent = SharedVolumes.Workspace;
+    private const string ActDir = SharedVolumes.Act;
     private const string TempDir = "/var/run/act/tmp";
     private const string ToolCache = "/opt/hostedtoolcache";
 
@@ -102,6 +102,7 @@ internal sealed class DockerBackend(
         {
             await objects.CreateNetworkAsync(cancellationToken);
             await objects.CreateContainerAsync(image, config.Executor.Socket, Environment(run.Task.Id), WorkspaceParent, cancellationToken);
+            launch.Session.JobContainer = new JobContainerHandle(_client.Value, objects.ContainerId!, runnerUuid, run.Task.Id, BundleDirectory());
             await using (var archive = await BundleArchive.CreateAsync(BundleDirectory(), launch.Token, [WorkspaceParent, ActDir, TempDir, ToolCache], cancellationToken))
             {
                 await objects.UploadAsync(archive, cancellationToken);

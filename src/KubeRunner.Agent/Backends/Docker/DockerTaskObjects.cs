@@ -60,6 +60,8 @@ internal sealed class DockerTaskObjects(IDockerClient client, string runnerUuid,
             Env = env,
             WorkingDir = workingDirectory,
             Labels = Labels,
+            // Anonymous volumes (removed with the container): Docker actions' containers mount them too.
+            Volumes = SharedVolumes.Paths.ToDictionary(path => path, _ => default(EmptyStruct), StringComparer.Ordinal),
             HostConfig = new HostConfig
             {
                 NetworkMode = Name,
