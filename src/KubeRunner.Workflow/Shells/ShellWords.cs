@@ -7,7 +7,7 @@ namespace KubeRunner.Workflow.Shells;
 /// everything literally, double quotes let a backslash escape <c>$ ` " \</c> and newline, and outside
 /// quotes a backslash escapes any character. Adjacent quoted and unquoted parts form one word.
 /// </summary>
-internal static class ShellWords
+public static class ShellWords
 {
     /// <exception cref="FormatException">A quote is not closed or the line ends in a lone backslash.</exception>
     public static List<string> Split(string line) =>
