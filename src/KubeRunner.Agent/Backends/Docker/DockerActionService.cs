@@ -128,7 +128,12 @@ internal sealed class DockerActionService(ActionCache cache, RunnerConfig config
         var archive = await job.Client.Containers.GetArchiveFromContainerAsync(job.ContainerId,
             new ContainerPathStatParameters { Path = build.ContainerPath }, false, cancellationToken);
         await using var stream = archive.Stream ?? throw new InvalidDataException($"Docker sent no archive of {build.ContainerPath}");
-        return await ActionBuildContext.FromTarAsync(stream, stripComponents: 1, cancellationToken);
+        // Read whole first: the tar reader wants a stream that ends where the archive does.
+        await using var copy = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920,
+            FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        await stream.CopyToAsync(copy, cancellationToken);
+        copy.Position = 0;
+        return await ActionBuildContext.FromTarAsync(copy, stripComponents: 1, cancellationToken);
     }
 
     private static async Task WriteAsync(ChannelReader<RunContainerResponse> outbox, IServerStreamWriter<RunContainerResponse> responses, CancellationToken cancellationToken)

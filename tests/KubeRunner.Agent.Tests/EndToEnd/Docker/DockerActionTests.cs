@@ -1,6 +1,8 @@
 using KubeRunner.Agent.Tests.TestSupport;
 using KubeRunner.Protocol.Runner.V1;
+using KubeRunner.Testing;
 using KubeRunner.Testing.Docker;
+using KubeRunner.Testing.FakeForge;
 
 namespace KubeRunner.Agent.Tests.EndToEnd.Docker;
 
@@ -59,6 +61,8 @@ public sealed class DockerActionTests
     public async Task LocalDockerfileAction_InputArgsFilesEnvAndPost_BuiltOnceAndSeenByLaterSteps()
     {
         var image = await TestImages.EnsureAsync(TestImage.Busybox);
+        // New files for every test run, so that the first job builds the image.
+        var nonce = Guid.NewGuid().ToString("N");
         var workflow = $$$"""
             on: push
             jobs:
@@ -72,7 +76,7 @@ public sealed class DockerActionTests
                   - run: |
                       D='$'
                       mkdir -p .forgejo/actions/x
-                      printf 'FROM {{{image}}}\nCOPY entry.sh /entry.sh\nENTRYPOINT ["sh", "/entry.sh"]\n' > .forgejo/actions/x/Dockerfile
+                      printf 'FROM {{{image}}}\nLABEL test-run={{{nonce}}}\nCOPY entry.sh /entry.sh\nENTRYPOINT ["sh", "/entry.sh"]\n' > .forgejo/actions/x/Dockerfile
                       printf 'echo "hello $INPUT_WHO from $1"\necho "made by the action" > "$GITHUB_WORKSPACE/made.txt"\necho "FROM_ACTION=yes" >> "$GITHUB_ENV"\n' > .forgejo/actions/x/entry.sh
                       cat > .forgejo/actions/x/action.yml <<EOF
                       name: x
@@ -109,19 +113,57 @@ public sealed class DockerActionTests
         var (done, explain) = first;
         Assert.True(done.Result == Result.Success, explain);
         var action = done.StepRows(1);
+        Assert.Contains(action, r => r.StartsWith("Building the image kube-runner-action:", StringComparison.Ordinal));
         Assert.Contains("hello Alice from Alice-arg", action);
         Assert.Equal(["made by the action", "env yes"], done.StepRows(2));
         var rows = done.Rows();
         var post = rows.IndexOf("Post Docker action");
         Assert.True(post > (int)(done.Steps[2].LogIndex + done.Steps[2].LogLength - 1), explain);
-        Assert.Equal("post saw Alice", rows[post + 1]);
+        Assert.Contains("post saw Alice", rows[(post + 1)..]);
 
         // The same files again: the image built for the first job is used as it is.
         Assert.True(second.Task.Result == Result.Success, second.Explain);
         Assert.Contains(second.Task.StepRows(1), r => r.StartsWith("Using the image kube-runner-action:", StringComparison.Ordinal));
         Assert.Contains("hello Alice from Alice-arg", second.Task.StepRows(1));
         Assert.Empty(await DockerRunner.LeftoversAsync(runner.RunnerUuid));
+        // The built image stays for later jobs, labelled as this runner's.
+        Assert.NotEmpty((await DockerCli.RunCheckedAsync("images", "-q", "--filter", $"label=kube-runner.runner={runner.RunnerUuid}")).Trim());
     }
 
-    private sealed record FakeTaskResult(Testing.FakeForge.FakeTask Task, string Explain);
+    [Fact]
+    public async Task ImageStep_CancelledWhileItRuns_ItsContainerIsKilledAndRemoved()
+    {
+        var image = await TestImages.EnsureAsync(TestImage.Busybox);
+        var runner = await DockerRunner.StartAsync(TestImage.Busybox);
+        FakeTask task;
+        await using (runner)
+        {
+            var job = runner.Enqueue($$$"""
+                on: push
+                jobs:
+                  long:
+                    runs-on: linux
+                    steps:
+                      - uses: docker://{{{image}}}
+                        with:
+                          entrypoint: sh
+                          args: -c 'echo action is running; sleep 300'
+                      - if: cancelled()
+                        shell: sh
+                        run: echo "cancelled step ran"
+                """);
+            var running = await runner.Forge.WaitForTaskAsync(
+                t => t.JobId == job && t.LogRows.Any(r => r.Content == "action is running"), TestTimeouts.Scenario);
+
+            runner.Forge.CancelTask(running.Id);
+
+            task = await runner.Forge.WaitForTaskAsync(running.Id, t => t.LogArchived, TestTimeouts.Scenario);
+        }
+
+        Assert.True(task.Result == Result.Cancelled, runner.Explain(task));
+        Assert.Contains("cancelled step ran", task.Rows());
+        Assert.Empty(await DockerRunner.LeftoversAsync(runner.RunnerUuid));
+    }
+
+    private sealed record FakeTaskResult(FakeTask Task, string Explain);
 }
