@@ -1,4 +1,5 @@
 using KubeRunner.Testing.Docker;
+using KubeRunner.Testing.FakeForge;
 
 namespace KubeRunner.Agent.Tests.TestSupport;
 
@@ -9,13 +10,13 @@ namespace KubeRunner.Agent.Tests.TestSupport;
 /// </summary>
 internal static class DockerRunner
 {
-    public static async Task<HostRunner> StartAsync(TestImage image, string extraConfig = "")
+    public static async Task<HostRunner> StartAsync(TestImage image, string extraConfig = "", FakeForgeOptions? forgeOptions = null)
     {
         var reference = await TestImages.EnsureAsync(image);
         var bundle = await ExecutorBundle.EnsureAsync();
         // A directory of its own for the socket: it is what the job container gets to see of the agent.
         return await HostRunner.StartWithLabelAsync($"linux:docker://{reference}", "  socket: agent/kube-runner.sock\n",
-            $"docker:\n  executor_bundle: {bundle.Directory}\n" + extraConfig);
+            $"docker:\n  executor_bundle: {bundle.Directory}\n" + extraConfig, forgeOptions: forgeOptions);
     }
 
     /// <summary>Ids of containers and networks that carry this runner's label, whatever their state.</summary>

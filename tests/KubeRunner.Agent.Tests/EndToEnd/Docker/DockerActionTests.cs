@@ -3,6 +3,7 @@ using KubeRunner.Protocol.Runner.V1;
 using KubeRunner.Testing;
 using KubeRunner.Testing.Docker;
 using KubeRunner.Testing.FakeForge;
+using KubeRunner.Testing.Git;
 
 namespace KubeRunner.Agent.Tests.EndToEnd.Docker;
 
@@ -128,6 +129,56 @@ public sealed class DockerActionTests
         Assert.Empty(await DockerRunner.LeftoversAsync(runner.RunnerUuid));
         // The built image stays for later jobs, labelled as this runner's.
         Assert.NotEmpty((await DockerCli.RunCheckedAsync("images", "-q", "--filter", $"label=kube-runner.runner={runner.RunnerUuid}")).Trim());
+    }
+
+    [Fact]
+    public async Task RemoteDockerfileAction_BuiltFromTheAgentsCacheWithPreEntrypointAndActionPath()
+    {
+        var image = await TestImages.EnsureAsync(TestImage.Busybox);
+        await using var server = await LoopbackGitServer.StartAsync();
+        await server.CreateRepositoryAsync("actions", "docker-hello", new Dictionary<string, string>
+        {
+            ["hello/action.yml"] = """
+                name: docker hello
+                inputs:
+                  who:
+                    default: nobody
+                runs:
+                  using: docker
+                  image: docker/Dockerfile
+                  args:
+                    - ${{ inputs.who }}
+                  pre-entrypoint: sh -c 'echo pre for $INPUT_WHO'
+                """,
+            ["hello/docker/Dockerfile"] = $"FROM {image}\nLABEL test-run={Guid.NewGuid():N}\nCOPY say.sh /say.sh\nENTRYPOINT [\"sh\", \"/say.sh\"]\n",
+            ["hello/docker/say.sh"] = "echo \"remote hello $1\"\ntest -f \"$GITHUB_ACTION_PATH/action.yml\" && echo \"action files at $GITHUB_ACTION_PATH\"\n",
+        }, "v1");
+        var runner = await DockerRunner.StartAsync(TestImage.Busybox,
+            forgeOptions: new FakeForgeOptions { DefaultActionsUrl = server.Url.ToString().TrimEnd('/') });
+        FakeTask task;
+        string explain;
+        await using (runner)
+        {
+            task = await runner.RunAsync("""
+                on: push
+                jobs:
+                  remote:
+                    runs-on: linux
+                    steps:
+                      - uses: actions/docker-hello/hello@v1
+                        with:
+                          who: Dora
+                """);
+            explain = runner.Explain(task);
+        }
+
+        Assert.True(task.Result == Result.Success, explain);
+        var rows = task.Rows();
+        Assert.True(rows.IndexOf("pre for Dora") is >= 0 and var pre && pre < (int)task.Steps[0].LogIndex, explain);
+        var step = task.StepRows(0);
+        Assert.Contains("remote hello Dora", step);
+        Assert.Contains(step, r => r.StartsWith("action files at /var/run/act/actions/", StringComparison.Ordinal));
+        Assert.Empty(await DockerRunner.LeftoversAsync(runner.RunnerUuid));
     }
 
     [Fact]
