@@ -52,7 +52,7 @@ internal sealed class DockerActionService(ActionCache cache, RunnerConfig config
         {
             var (image, problem) = request.ImageSourceCase switch
             {
-                RunContainerRequest.ImageSourceOneofCase.Image => await PullAsync(job.Client, request.Image, Status, cancellationToken),
+                RunContainerRequest.ImageSourceOneofCase.Image => await PullAsync(job.Client, request.Image, cancellationToken),
                 RunContainerRequest.ImageSourceOneofCase.Build => await BuildAsync(job, request.Build, Status, cancellationToken),
                 _ => (null, "the request names no image"),
             };
@@ -91,7 +91,7 @@ internal sealed class DockerActionService(ActionCache cache, RunnerConfig config
         return -1;
     }
 
-    private async Task<(string? Image, string? Problem)> PullAsync(IDockerClient client, string image, Action<string> status, CancellationToken cancellationToken)
+    private async Task<(string? Image, string? Problem)> PullAsync(IDockerClient client, string image, CancellationToken cancellationToken)
     {
         // container.force_pull is forgejo-runner's switch; docker.pull is this runner's policy for every image.
         var policy = config.Container.ForcePull ? DockerOptions.PullAlways : config.Docker.Pull;
