@@ -182,7 +182,7 @@ public sealed class DockerActionTests
     }
 
     [Fact]
-    public async Task ImageStep_CancelledWhileItRuns_ItsContainerIsKilledAndRemoved()
+    public async Task ImageStep_CancelledWhileItRuns_ItsContainerHoldsNoSecretAndIsKilledAndRemoved()
     {
         var image = await TestImages.EnsureAsync(TestImage.Busybox);
         var runner = await DockerRunner.StartAsync(TestImage.Busybox);
@@ -196,15 +196,25 @@ public sealed class DockerActionTests
                     runs-on: linux
                     steps:
                       - uses: docker://{{{image}}}
+                        env:
+                          SECRET_VALUE: ${{ secrets.MY_SECRET }}
                         with:
                           entrypoint: sh
-                          args: -c 'echo action is running; sleep 300'
+                          args: -c 'echo action is running; sleep 300' ${{ secrets.MY_SECRET }}
                       - if: cancelled()
                         shell: sh
                         run: echo "cancelled step ran"
-                """);
+                """, new Dictionary<string, string> { ["MY_SECRET"] = "s3cr3t-value" });
             var running = await runner.Forge.WaitForTaskAsync(
                 t => t.JobId == job && t.LogRows.Any(r => r.Content == "action is running"), TestTimeouts.Scenario);
+
+            // The secret went to the action (in its env and arguments), but not into Docker's view of the container.
+            var container = (await DockerCli.RunCheckedAsync("ps", "-q", "--filter", $"label=kube-runner.runner={runner.RunnerUuid}",
+                "--filter", "label=kube-runner.step")).Trim();
+            Assert.NotEmpty(container);
+            Assert.DoesNotContain("s3cr3t-value", await DockerCli.RunCheckedAsync("inspect", container), StringComparison.Ordinal);
+            Assert.Contains("SECRET_VALUE=s3cr3t-value", await DockerCli.RunCheckedAsync("exec", container, "cat", "/proc/1/environ"), StringComparison.Ordinal);
+            Assert.Equal("", (await DockerCli.RunCheckedAsync("exec", container, "ls", "-A", "/__kube-runner-command")).Trim());
 
             runner.Forge.CancelTask(running.Id);
 
