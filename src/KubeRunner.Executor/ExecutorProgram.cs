@@ -25,6 +25,12 @@ internal static class ExecutorProgram
             return ExecutorExitCodes.Success;
         }
 
+        if (args is ["exec", var commandFile])
+        {
+            // Inside a Docker action's container (see ContainerExec); returns only when the action cannot start.
+            return Processes.ContainerExec.Run(commandFile, Console.Error);
+        }
+
         if (args.Length > 0)
         {
             await Console.Error.WriteLineAsync($"kube-runner-executor: unknown argument '{args[0]}'; it takes its settings from KUBE_RUNNER_* variables (see the README)");
@@ -75,7 +81,7 @@ internal static class ExecutorProgram
             cancel.Cancel();
         });
         var actions = new AgentActionFetcher(client, headers, Path.Combine(job.Settings.ActDir.Length > 0 ? job.Settings.ActDir : tempDir, "actions"));
-        var engine = new JobEngine(log, job.Settings.KillGrace?.ToTimeSpan() ?? TimeSpan.FromSeconds(10), time, actions);
+        var engine = new JobEngine(log, job.Settings.KillGrace?.ToTimeSpan() ?? TimeSpan.FromSeconds(10), time, actions, new AgentContainerRunner(client, headers));
         var jobDone = Task.Run(() => engine.RunAsync(job.Task, job.Settings, env, cancel.Token));
         var link = new AgentLink(client, headers, journal, attempt => log.Hello(attempt, Version),
             reason => cancel.Cancel(), Diagnostics, arguments.ReconnectWindow, time);

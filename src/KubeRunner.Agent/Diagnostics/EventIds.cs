@@ -79,4 +79,11 @@ internal static class EventIds
     public const int DockerLeftoverRemoved = 740;
     public const int DockerLeftoverRemoveFailed = 741;
     public const int DockerSweepFailed = 742;
+
+    // 75x: Docker actions (containers next to the job container, images built from actions)
+    public const int DockerActionRequested = 750;
+    public const int DockerActionRefused = 751;
+    public const int DockerActionContainerStarted = 752;
+    public const int DockerActionContainerExited = 753;
+    public const int DockerActionFailed = 754;
 }

@@ -10,7 +10,8 @@ namespace KubeRunner.Agent.Executors;
 /// that task's token; anything else is refused with PERMISSION_DENIED, the same answer whether the
 /// task is unknown or the token wrong, so a job cannot probe for other tasks.
 /// </summary>
-internal sealed partial class ExecutorGrpcService(ExecutorRegistry registry, ActionStreamer actions, ILogger<ExecutorGrpcService> logger)
+internal sealed partial class ExecutorGrpcService(
+    ExecutorRegistry registry, ActionStreamer actions, Backends.Docker.DockerActionService dockerActions, ILogger<ExecutorGrpcService> logger)
     : ExecutorService.ExecutorServiceBase
 {
     public const string TaskIdHeader = "x-task-id";
@@ -63,6 +64,12 @@ internal sealed partial class ExecutorGrpcService(ExecutorRegistry registry, Act
         var session = Authenticate(context);
         Log.ActionRequested(logger, session.TaskId, request.RepositoryUrl, request.Ref);
         await actions.StreamAsync(request, responseStream, context.CancellationToken);
+    }
+
+    public override async Task RunContainer(RunContainerRequest request, IServerStreamWriter<RunContainerResponse> responseStream, ServerCallContext context)
+    {
+        var session = Authenticate(context);
+        await dockerActions.RunAsync(session, request, responseStream, context.CancellationToken);
     }
 
     private static async Task WriteAsync(System.Threading.Channels.ChannelReader<AgentMessage> outbox, IServerStreamWriter<AgentMessage> stream, CancellationToken cancellationToken)

@@ -38,6 +38,9 @@ internal sealed class ExecutorSession : IDisposable
 
     public byte[] TokenHash => _tokenHash;
 
+    /// <summary>The job container on the Docker backend, for Docker actions; null elsewhere (or before it exists).</summary>
+    public Backends.Docker.JobContainerHandle? JobContainer { get; set; }
+
     /// <summary>Completes when the executor reports the job's result.</summary>
     public Task<JobFinished> Finished => _finished.Task;
 

@@ -74,5 +74,6 @@ internal static class AgentServiceCollectionExtensions
         services.TryAddSingleton<ActionDownloader>();
         services.TryAddSingleton<ActionCache>();
         services.TryAddSingleton<ActionStreamer>();
+        services.TryAddSingleton<DockerActionService>();
     }
 }

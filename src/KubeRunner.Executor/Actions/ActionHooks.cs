@@ -6,13 +6,14 @@ using Result = KubeRunner.Protocol.Runner.V1.Result;
 namespace KubeRunner.Executor.Actions;
 
 /// <summary>
-/// The pre and post scripts of node actions. Pre scripts run before the job's first step, in step
+/// The pre and post scripts of node actions, and the pre-entrypoint and post-entrypoint of Docker
+/// actions (containers of the action's image with that entrypoint). Pre scripts run before the job's first step, in step
 /// order (inside composite actions too), when their <c>pre-if</c> (default <c>always()</c>) holds.
 /// Post scripts of the actions whose main ran run after the last step, in reverse order, when
 /// their <c>post-if</c> (default <c>always()</c>) holds — also after a cancel, unlike forgejo-runner.
 /// Their rows belong to the job, not to a step, as the forge shows set-up and clean-up.
 /// </summary>
-internal sealed class ActionHooks(JobRun run, JobLog log, StepRunners runners, NodeAction node)
+internal sealed class ActionHooks(JobRun run, JobLog log, StepRunners runners, NodeAction node, DockerActionStep docker)
 {
     private readonly List<ActionCall> _posts = [];
     private readonly Lock _lock = new();
@@ -51,6 +52,10 @@ internal sealed class ActionHooks(JobRun run, JobLog log, StepRunners runners, N
             {
                 await RunHookAsync(call, "Pre", pre, runs.PreIf, cancellationToken);
             }
+            else if (runs.Using == "docker" && runs.PreEntrypoint is not null && docker.Available)
+            {
+                await RunHookAsync(call, "Pre", null, runs.PreIf, cancellationToken);
+            }
             else if (runs.Using == "composite" && frame.Depth < ActionRunner.MaxDepth)
             {
                 var nested = frame.ForComposite(step.Index, step.EffectiveId, ActionInputs.Context(call.Inputs), call.Action.Identity, frame.Env);
@@ -73,11 +78,12 @@ internal sealed class ActionHooks(JobRun run, JobLog log, StepRunners runners, N
         {
             var runs = posts[i].Action.Manifest.Runs;
             // Clean-up gets its own time after a cancel (the agent bounds it), like always() steps.
-            await RunHookAsync(posts[i], "Post", runs.Post!, runs.PostIf, CancellationToken.None);
+            await RunHookAsync(posts[i], "Post", runs.IsNode ? runs.Post! : null, runs.PostIf, CancellationToken.None);
         }
     }
 
-    private async Task RunHookAsync(ActionCall call, string stage, string script, string? condition, CancellationToken cancellationToken)
+    /// <param name="script">A node action's script; null for a Docker action's pre- or post-entrypoint.</param>
+    private async Task RunHookAsync(ActionCall call, string stage, string? script, string? condition, CancellationToken cancellationToken)
     {
         bool runIt;
         try
@@ -100,7 +106,10 @@ internal sealed class ActionHooks(JobRun run, JobLog log, StepRunners runners, N
         Result result;
         try
         {
-            (result, _) = await node.RunAsync(call, script, new StepScope(run.State, call.StateKey), JobLog.OutsideSteps, cancellationToken);
+            var scope = new StepScope(run.State, call.StateKey);
+            result = script is not null
+                ? (await node.RunAsync(call, script, scope, JobLog.OutsideSteps, cancellationToken)).Outcome
+                : await docker.RunAsync(call, stage == "Pre" ? DockerStage.Pre : DockerStage.Post, scope, JobLog.OutsideSteps, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -8,9 +8,9 @@ namespace KubeRunner.Executor.Actions;
 
 /// <summary>
 /// Runs a <c>uses:</c> step: a node action's main script (its post is queued for the end of the
-/// job), or a composite action's steps in a frame of their own, whose outputs become the step's.
+/// job), a Docker action's container (on the Docker backend), or a composite action's steps in a frame of their own, whose outputs become the step's.
 /// </summary>
-internal sealed class ActionRunner(JobRun run, JobLog log, StepRunners runners, NodeAction node, TimeProvider time)
+internal sealed class ActionRunner(JobRun run, JobLog log, StepRunners runners, NodeAction node, DockerActionStep docker, TimeProvider time)
 {
     /// <summary>Composite actions nested deeper than this are refused: one that uses itself would never end.</summary>
     public const int MaxDepth = 10;
@@ -38,6 +38,7 @@ internal sealed class ActionRunner(JobRun run, JobLog log, StepRunners runners, 
             return runs.Using switch
             {
                 "composite" => await RunCompositeAsync(call, scope, logStep, cancellationToken),
+                "docker" when docker.Available => (await RunDockerAsync(call, scope, logStep, cancellationToken), null),
                 "docker" => (Result.Failure, DockerProblem(action, step)),
                 _ => (Result.Failure, $"{action.Name}: kube-runner does not run actions with runs.using '{runs.Using}'; node and composite actions run on every backend"),
             };
@@ -55,6 +56,9 @@ internal sealed class ActionRunner(JobRun run, JobLog log, StepRunners runners, 
         var env = CallerEnv(step, frame);
         return new ActionCall(action, step, frame, ActionInputs.Evaluate(action, step, run.Context(env, frame: frame)));
     }
+
+    /// <summary>Whether Docker actions can run in this job; elsewhere they fail it before its first step.</summary>
+    public bool RunsDockerActions => docker.Available;
 
     /// <summary>Why a Docker action cannot run here; the job fails with it before its first step.</summary>
     public string DockerProblem(PreparedAction action, StepDefinition step)
@@ -76,6 +80,22 @@ internal sealed class ActionRunner(JobRun run, JobLog log, StepRunners runners, 
     {
         var context = run.Context([.. run.JobLevelEnv(), .. frame.Env], frame: frame);
         return [.. frame.Env, .. step.Env.Select(e => new KeyValuePair<string, string>(e.Key, Template.Interpolate(e.Value, context)))];
+    }
+
+    private async Task<Result> RunDockerAsync(ActionCall call, StepScope scope, int logStep, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await docker.RunAsync(call, DockerStage.Main, scope, logStep, cancellationToken);
+        }
+        finally
+        {
+            // As GitHub does: the post-entrypoint goes with a main that was started, even one that failed.
+            if (call.Action.Manifest.Runs.PostEntrypoint is not null)
+            {
+                runners.Hooks.AddPost(call);
+            }
+        }
     }
 
     private async Task<(Result Outcome, string? Problem)> RunCompositeAsync(ActionCall call, StepScope scope, int logStep, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace KubeRunner.Executor.Actions;
 /// <summary>
 /// Before the first step, as forgejo-runner's "Set up job": fetches every remote action of the job
 /// and of its composite actions (through the agent's cache), and finds the Docker actions this
-/// backend cannot run, which fail the job before anything runs. Other problems (a repository that
+/// backend cannot run (any but the Docker backend), which fail the job before anything runs. Other problems (a repository that
 /// does not exist, an invalid action.yml) are left to fail their own step when it comes.
 /// </summary>
 internal static class ActionSetup
@@ -30,7 +30,7 @@ internal static class ActionSetup
                 log.Row(JobLog.OutsideSteps, $"☁ {action.Name} ({action.Sha[..Math.Min(12, action.Sha.Length)]}{(action.FromCache ? ", from the runner's cache" : "")})");
             }
 
-            if (action.Manifest.Runs.Using == "docker")
+            if (action.Manifest.Runs.Using == "docker" && !runners.Actions.RunsDockerActions)
             {
                 return runners.Actions.DockerProblem(action, step);
             }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Formats.Tar;
-using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
 using KubeRunner.Protocol.Executor.V1;
@@ -105,7 +104,13 @@ internal sealed class AgentActionFetcher(ExecutorService.ExecutorServiceClient c
     {
         var uri = new Uri(repositoryUrl);
         var readable = string.Join('-', uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries));
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(repositoryUrl)))[..8];
-        return $"{readable}-{hash}";
+        // FNV-1a, not SHA-256: the executor's crypto needs libssl, which job images often lack (busybox, Debian minbase).
+        var hash = 14695981039346656037UL;
+        foreach (var b in Encoding.UTF8.GetBytes(repositoryUrl))
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        return $"{readable}-{hash:x16}";
     }
 }

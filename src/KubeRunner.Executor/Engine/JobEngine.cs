@@ -15,7 +15,7 @@ namespace KubeRunner.Executor.Engine;
 /// (from the forge, or a job timeout) stops the running step's process group; later steps still
 /// run when their condition asks for it (<c>always()</c>, <c>cancelled()</c>), unlike forgejo-runner.
 /// </summary>
-internal sealed class JobEngine(JobLog log, TimeSpan killGrace, TimeProvider time, IActionFetcher actions)
+internal sealed class JobEngine(JobLog log, TimeSpan killGrace, TimeProvider time, IActionFetcher actions, IContainerRunner? containers = null)
 {
     /// <summary>forgejo-runner's words when its own limit (<c>runner.timeout</c>) ends a job.</summary>
     public const string RunnerTimeoutMessage = "The runner cancelled the job because it exceeds the maximum run time";
@@ -101,7 +101,7 @@ internal sealed class JobEngine(JobLog log, TimeSpan killGrace, TimeProvider tim
         // The reason is fixed when the cancel happens, so that a limit firing later does not change it.
         using var registration = jobCancel.Token.Register(() => _ = run.State.CancelReason);
 
-        var runners = new StepRunners(run, log, killGrace, time, actions);
+        var runners = new StepRunners(run, log, killGrace, time, actions, containers);
         var frame = StepFrame.ForJob(run.State);
         try
         {

@@ -34,9 +34,13 @@ internal static class StepEnvironment
     public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /// <summary>Everything below the step's own env; inside a composite action, also the env of the step that called it.</summary>
-    public static Dictionary<string, string> Base(JobRun run, string stepId, StepFiles files, StepFrame frame, ActionIdentity? action = null)
+    /// <param name="inContainer">
+    /// For a Docker action's container: without the executor's own environment (the container's image
+    /// brings its own), and without PATH unless a layer above sets it or a step added to it.
+    /// </param>
+    public static Dictionary<string, string> Base(JobRun run, string stepId, StepFiles files, StepFrame frame, ActionIdentity? action = null, bool inContainer = false)
     {
-        var env = new Dictionary<string, string>(run.BaseEnv, StringComparer.Ordinal);
+        var env = inContainer ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(run.BaseEnv, StringComparer.Ordinal);
         Apply(env, run.JobEnv);
         Apply(env, run.Settings.RunnerEnv);
         Apply(env, run.State.Env);
@@ -47,6 +51,11 @@ internal static class StepEnvironment
 
         Apply(env, Forced(run, stepId, files, action ?? frame.Action));
         Apply(env, frame.Env);
+        if (inContainer && !env.ContainsKey("PATH") && run.State.Path.Count == 0)
+        {
+            return env;
+        }
+
         var path = env.TryGetValue("PATH", out var p) && p.Length > 0 ? p : DefaultPath;
         if (run.State.Path.Count > 0)
         {

@@ -81,7 +81,8 @@ internal sealed class StepProcess(JobLog log, TimeSpan killGrace, bool showDebug
         await reading;
     }
 
-    private void ReadFiles(StepScope scope, StepFiles files, int logStep, string title)
+    /// <summary>Reads back the step files (env, state, outputs, path, summary) after a step; a Docker action's too.</summary>
+    public void ReadFiles(StepScope scope, StepFiles files, int logStep, string title)
     {
         try
         {

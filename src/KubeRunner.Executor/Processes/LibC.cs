@@ -116,4 +116,17 @@ internal static unsafe partial class LibC
     /// register calling convention of x86_64 and arm64 Linux.</summary>
     [LibraryImport(Library, EntryPoint = "prctl", SetLastError = true)]
     public static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
+    public const int SigSetMask = 2;
+    public const int SigPipe = 13;
+
+    [LibraryImport(Library, EntryPoint = "execve", SetLastError = true)]
+    public static partial int Execve(byte* path, byte** argv, byte** envp);
+
+    [LibraryImport(Library, EntryPoint = "pthread_sigmask")]
+    public static partial int PthreadSigMask(int how, void* set, void* oldSet);
+
+    /// <summary>Sets a signal's disposition; handler 0 is SIG_DFL.</summary>
+    [LibraryImport(Library, EntryPoint = "signal")]
+    public static partial nint Signal(int signal, nint handler);
 }

@@ -1,4 +1,5 @@
 using KubeRunner.Testing.Docker;
+using KubeRunner.Testing.FakeForge;
 
 namespace KubeRunner.Agent.Tests.TestSupport;
 
@@ -11,13 +12,14 @@ internal static class DockerRunner
 {
     /// <param name="dockerConfig">Keys added to the <c>docker</c> section, each line indented by two spaces.</param>
     /// <param name="executorConfig">Keys added to the <c>executor</c> section, each line indented by two spaces.</param>
-    public static async Task<HostRunner> StartAsync(TestImage image, string dockerConfig = "", string executorConfig = "")
+    /// <param name="forgeOptions">How the fake forge behaves, e.g. the default actions URL it gives tasks.</param>
+    public static async Task<HostRunner> StartAsync(TestImage image, string dockerConfig = "", string executorConfig = "", FakeForgeOptions? forgeOptions = null)
     {
         var reference = await TestImages.EnsureAsync(image);
         var bundle = await ExecutorBundle.EnsureAsync();
         // A directory of its own for the socket: it is what the job container gets to see of the agent.
         return await HostRunner.StartWithLabelAsync($"linux:docker://{reference}", "  socket: agent/kube-runner.sock\n" + executorConfig,
-            $"docker:\n  executor_bundle: {bundle.Directory}\n" + dockerConfig);
+            $"docker:\n  executor_bundle: {bundle.Directory}\n" + dockerConfig, forgeOptions: forgeOptions);
     }
 
     /// <summary>The address of the Docker host on the default bridge: what <c>host-gateway</c> resolves to in containers.</summary>

@@ -24,8 +24,8 @@ internal sealed class DockerBackend(
     RunnerConfig config, Uri instance, string runnerUuid, ExecutorRegistry registry, TaskRecordStore records, TimeProvider time,
     ILogger<DockerBackend> logger) : IJobBackend, IDisposable
 {
-    private const string WorkspaceParent = "/workspace";
-    private const string ActDir = "/var/run/act";
+    private const string WorkspaceParent = SharedVolumes.Workspace;
+    private const string ActDir = SharedVolumes.Act;
     private const string TempDir = "/var/run/act/tmp";
     private const string ToolCache = "/opt/hostedtoolcache";
 
@@ -142,6 +142,7 @@ internal sealed class DockerBackend(
             await runtime.StartAsync(services, cancellationToken);
             what = $"the job container of {plan.Job.Image}";
             await objects.CreateContainerAsync(job, cancellationToken);
+            launch.Session.JobContainer = new JobContainerHandle(_client.Value, objects.ContainerId!, runnerUuid, run.Task.Id, BundleDirectory());
             await using (var archive = await BundleArchive.CreateAsync(BundleDirectory(), launch.Token, [WorkspaceParent, ActDir, TempDir, ToolCache], cancellationToken))
             {
                 await objects.UploadAsync(archive, cancellationToken);
