@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using KubeRunner.Workflow.Expressions;
 
 namespace KubeRunner.Executor.Engine;
@@ -81,7 +80,7 @@ internal static class WorkspaceHash
         }
 
         var under = root + "/";
-        using var combined = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var combined = new Sha256();
         var hashed = 0;
         foreach (var path in GlobWalk.Find(patterns, followSymbolicLinks))
         {
@@ -92,13 +91,13 @@ internal static class WorkspaceHash
 
             using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16))
             {
-                combined.AppendData(SHA256.HashData(file));
+                combined.Append(Sha256.Hash(file));
             }
 
             hashed++;
         }
 
-        return hashed == 0 ? "" : Convert.ToHexStringLower(combined.GetHashAndReset());
+        return hashed == 0 ? "" : Convert.ToHexStringLower(combined.Finish());
     }
 
     /// <summary>The script's working directory: the workspace with its symbolic links resolved, as getcwd reports it.</summary>

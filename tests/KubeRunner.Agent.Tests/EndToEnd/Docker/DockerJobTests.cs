@@ -32,6 +32,30 @@ public sealed class DockerJobTests
     }
 
     [Fact]
+    public async Task Job_HashFilesInAnImageWithoutOpenSsl_HashesLikeForgejoRunner()
+    {
+        // hashFiles(): SHA-256 over the SHA-256 of each file; the busybox image has no libcrypto.
+        var file = System.Security.Cryptography.SHA256.HashData("hello\n"u8);
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
+        var runner = await DockerRunner.StartAsync(TestImage.Busybox);
+        var task = await RunThenStopAsync(runner, """
+            on: push
+            jobs:
+              build:
+                runs-on: linux
+                defaults:
+                  run:
+                    shell: sh
+                steps:
+                  - run: echo hello > greeting.txt
+                  - run: echo "key-${{ hashFiles('*.txt') }}"
+            """);
+
+        Assert.True(task.Result == Result.Success, runner.Explain(task));
+        Assert.Equal([$"key-{expected}"], task.StepRows(1));
+    }
+
+    [Fact]
     public async Task Job_BusyboxImageShSteps_RunWithoutLibcInTheImage()
     {
         var runner = await DockerRunner.StartAsync(TestImage.Busybox);
