@@ -32,6 +32,18 @@ internal sealed class DockerAdoptedExecutor : IAdoptedExecutor
 
     public string Description => $"container {Short(_record.ContainerId)}";
 
+    /// <summary>The executor bundle copied into Docker actions' containers (docker.executor_bundle, or the one next to kube-runner).</summary>
+    public string BundleDirectory { get; init; } = "";
+
+    /// <summary>Docker actions of the job keep running next to its container after the restart.</summary>
+    public void Prepare(Executors.ExecutorSession session)
+    {
+        if (_record.ContainerId is { Length: > 0 } id)
+        {
+            session.JobContainer = new JobContainerHandle(_client, id, _runnerUuid, _record.TaskId, BundleDirectory);
+        }
+    }
+
     public bool HasEnded => _exited.IsCompleted;
 
     /// <summary>Waits for the executor to end by itself; removing the container (on dispose) stops it otherwise.</summary>

@@ -70,7 +70,10 @@ internal sealed class DockerAdoption(RunnerConfig config, LabelSet labels, strin
         }
     }
 
-    public IAdoptedExecutor Open(TaskRecord record) => new DockerAdoptedExecutor(_client.Value, runnerUuid, record, logger);
+    public IAdoptedExecutor Open(TaskRecord record) => new DockerAdoptedExecutor(_client.Value, runnerUuid, record, logger)
+    {
+        BundleDirectory = config.Docker.ExecutorBundle.Length > 0 ? config.Docker.ExecutorBundle : DockerBackend.DefaultBundleDirectory(),
+    };
 
     public void Dispose()
     {

@@ -33,4 +33,9 @@ internal interface IAdoptedExecutor : IAsyncDisposable
 
     /// <summary>The task's closing message when the executor ended without reporting the job's result.</summary>
     Task<string> EndedWithoutResultAsync();
+
+    /// <summary>Gives the new session what the backend serves executors besides events (the Docker job container, for Docker actions).</summary>
+    void Prepare(Executors.ExecutorSession session)
+    {
+    }
 }

@@ -58,6 +58,7 @@ internal sealed partial class TaskAdoption(
             var relay = new TaskRelay(reporter, logger, record.BaseRow);
             var session = new ExecutorSession(new ForgeTask { Id = record.TaskId }, new JobSettings(), Convert.FromBase64String(record.TokenHash), relay);
             relay.Finished = session.Finish;
+            executor.Prepare(session);
             registry.Add(session);
             poller.Adopt(record.TaskId, shutdown => RunAsync(record, executor, reporter, session, shutdown));
         }
