@@ -43,7 +43,9 @@ public sealed class ExecutorBundle
     private static async Task<ExecutorBundle> PublishAsync()
     {
         var repository = RepositoryRoot();
-        var directory = Path.Combine(repository, "artifacts", "test", "executor");
+        // A bundle directory per test project: another project's publish must not rewrite the files
+        // this one is copying into containers.
+        var directory = Path.Combine(repository, "artifacts", "test", "executor", Hash(AppContext.BaseDirectory));
         var watch = Stopwatch.StartNew();
         // The test host runs inside `dotnet test`, whose MSBuild variables would steer the nested build;
         // build servers are disabled so that no node outlives the publish holding the test's pipes.
@@ -54,12 +56,17 @@ public sealed class ExecutorBundle
             ["MSBUILD_EXE_PATH"] = null,
             ["MSBuildLoadMicrosoftTargetsReadOnly"] = null,
         };
+        // The test projects run at the same time and publish the same project: one at a time.
+        using var machineLock = await MachineLock.AcquireAsync("executor-publish-" + Hash(repository));
         await HostCommand.RunCheckedAsync(DotnetHost(),
             ["publish", Path.Combine(repository, "src", "KubeRunner.Executor", "KubeRunner.Executor.csproj"),
              "-c", "Release", "-r", "linux-x64", "--disable-build-servers", $"-p:ExecutorBundleDir={directory}"],
             TestTimeouts.Build, environment);
         return new ExecutorBundle(directory, watch.Elapsed);
     }
+
+    private static string Hash(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..12];
 
     private static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -37,7 +36,7 @@ public static class TestImages
     {
         var reference = $"{Repository(image)}:{ContentTag(image)}";
         // Test processes running at the same time build each image once between them.
-        using var machineLock = await AcquireLockAsync(reference);
+        using var machineLock = await MachineLock.AcquireAsync(reference);
         if (await DockerCli.ImageExistsAsync(reference))
         {
             return reference;
@@ -148,22 +147,4 @@ public static class TestImages
 
     private static string Resolve(string path) =>
         new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
-
-    private static async Task<FileStream> AcquireLockAsync(string reference)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"kube-runner-{reference.Replace('/', '-').Replace(':', '-')}.lock");
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                // FileShare.None is an exclusive flock on Linux, released when the stream is disposed.
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (waited.Elapsed < TestTimeouts.Build)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(500));
-            }
-        }
-    }
 }
