@@ -38,6 +38,46 @@ public sealed class AgentReachTests
         Assert.Empty(await DockerRunner.LeftoversAsync(runner.RunnerUuid));
     }
 
+    [Fact]
+    public async Task Job_AgentInAContainer_JoinsTheTaskNetworkAndLeavesIt()
+    {
+        // The "agent's container" relays what reaches it to this agent, as an agent running inside it
+        // would answer itself: each connection to the port gets an nc to the agent's listen address.
+        var gateway = await DockerRunner.BridgeGatewayAsync();
+        var port = FreePort(IPAddress.Parse(gateway));
+        var busybox = await TestImages.EnsureAsync(TestImage.Busybox);
+        var relay = (await DockerCli.RunCheckedAsync("run", "-d", "--label", DockerCli.TestLabel, busybox,
+            "nc", "-ll", "-p", $"{port}", "-e", "nc", gateway, $"{port}")).Trim();
+        try
+        {
+            var runner = await DockerRunner.StartAsync(TestImage.Busybox, dockerConfig: $"  agent: container:{relay}\n",
+                executorConfig: $"  listen: {gateway}:{port}\n");
+            await using (runner)
+            {
+                var task = await runner.RunAsync("""
+                    on: push
+                    jobs:
+                      build:
+                        runs-on: linux
+                        steps:
+                          - shell: sh
+                            run: echo "reached through the task network"
+                    """);
+
+                Assert.True(task.Result == Result.Success, runner.Explain(task));
+                Assert.Equal(["reached through the task network"], task.StepRows(0));
+            }
+
+            Assert.Empty(await DockerRunner.LeftoversAsync(runner.RunnerUuid));
+            var networks = await DockerCli.RunCheckedAsync("inspect", "-f", "{{range $name, $_ := .NetworkSettings.Networks}}{{$name}} {{end}}", relay);
+            Assert.Equal("bridge", networks.Trim());
+        }
+        finally
+        {
+            await DockerCli.RunAsync("rm", "-f", relay);
+        }
+    }
+
     private static int FreePort(IPAddress address)
     {
         using var listener = new TcpListener(address, 0);
