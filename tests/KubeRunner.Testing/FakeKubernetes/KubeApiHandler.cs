@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Http;
@@ -31,6 +32,12 @@ internal sealed class KubeApiHandler(FakeKubeApiServer server)
         catch (KubeApiException e) when (!context.Response.HasStarted)
         {
             await WriteAsync(context, (int)e.Code, e.ToStatus());
+        }
+        catch (Exception e) when (!context.Response.HasStarted && e is not OperationCanceledException)
+        {
+            // A bug in the fake itself: the test sees it in the response instead of a bare 500.
+            var error = new KubeApiException(HttpStatusCode.InternalServerError, "InternalError", $"fake API server failed: {e}");
+            await WriteAsync(context, StatusCodes.Status500InternalServerError, error.ToStatus());
         }
         finally
         {
@@ -167,7 +174,45 @@ internal sealed class KubeApiHandler(FakeKubeApiServer server)
     {
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(JsonSerializer.Serialize(body, body.GetType(), KubeStrictJson.Client), context.RequestAborted);
+        await context.Response.WriteAsync(ToJson(body), context.RequestAborted);
+    }
+
+    /// <summary>Kubernetes JSON for a model; V1Status is written by hand because the client's converter for it only reads.</summary>
+    internal static string ToJson(object body)
+    {
+        if (body is not V1Status status)
+        {
+            return JsonSerializer.Serialize(body, body.GetType(), KubeStrictJson.Client);
+        }
+
+        var json = new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = status.Status,
+        };
+        if (status.Message is { } message)
+        {
+            json["message"] = message;
+        }
+
+        if (status.Reason is { } reason)
+        {
+            json["reason"] = reason;
+        }
+
+        if (status.Details is { } details)
+        {
+            json["details"] = JsonNode.Parse(JsonSerializer.Serialize(details, KubeStrictJson.Client));
+        }
+
+        if (status.Code is { } code)
+        {
+            json["code"] = code;
+        }
+
+        return json.ToJsonString();
     }
 
     private static string VerbOf(HttpRequest request, KubeRoute? route) => request.Method switch

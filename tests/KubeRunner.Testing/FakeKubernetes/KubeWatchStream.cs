@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Http;
@@ -99,7 +98,7 @@ internal sealed class KubeWatchStream(FakeKubeApiServer server, KubeResource res
 
     private static async Task WriteEventAsync(HttpContext context, string type, object item)
     {
-        var line = $"{{\"type\":\"{type}\",\"object\":{JsonSerializer.Serialize(item, item.GetType(), KubeStrictJson.Client)}}}\n";
+        var line = $"{{\"type\":\"{type}\",\"object\":{KubeApiHandler.ToJson(item)}}}\n";
         await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(line));
         await context.Response.Body.FlushAsync();
     }
