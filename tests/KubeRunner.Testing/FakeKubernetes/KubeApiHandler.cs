@@ -20,6 +20,23 @@ internal sealed class KubeApiHandler(FakeKubeApiServer server)
         var request = context.Request;
         var route = Parse(request.Path.Value ?? "");
         var verb = VerbOf(request, route);
+        var logged = 0;
+        void Log()
+        {
+            if (Interlocked.Exchange(ref logged, 1) == 0)
+            {
+                server.Requests.Add(new KubeRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", verb,
+                    route is null ? "" : route.Resource.Plural + (route.Subresource is { } sub ? "/" + sub : ""),
+                    route?.Namespace, route?.Name, context.Response.StatusCode));
+            }
+        }
+
+        // Logged when the answer starts, so that a watch shows while it is still open.
+        context.Response.OnStarting(() =>
+        {
+            Log();
+            return Task.CompletedTask;
+        });
         try
         {
             if (route is null)
@@ -41,9 +58,7 @@ internal sealed class KubeApiHandler(FakeKubeApiServer server)
         }
         finally
         {
-            server.Requests.Add(new KubeRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", verb,
-                route is null ? "" : route.Resource.Plural + (route.Subresource is { } sub ? "/" + sub : ""),
-                route?.Namespace, route?.Name, context.Response.StatusCode));
+            Log();
         }
     }
 
