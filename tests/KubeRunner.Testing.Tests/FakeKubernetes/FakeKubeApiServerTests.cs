@@ -221,7 +221,9 @@ public sealed class FakeKubeApiServerTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var status = KubeStrictJson.Read<V1Status>(await response.Content.ReadAsStringAsync());
-        Assert.Contains("imagee", status.Message);
+        Assert.Contains("'imagee'", status.Message);
+        Assert.Contains("V1Container", status.Message);
+        Assert.Contains("(at $.spec.template.spec.containers[0].imagee)", status.Message);
         Assert.DoesNotContain(_fake.Requests.All, r => r.Verb == "create" && r.StatusCode == 201);
     }
 

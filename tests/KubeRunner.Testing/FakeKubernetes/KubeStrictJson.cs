@@ -33,7 +33,7 @@ public static class KubeStrictJson
         catch (JsonException e)
         {
             // System.Text.Json names the unmapped property and the model type; the path says where it was.
-            throw new KubeStrictJsonException($"{e.Message} (at {e.Path ?? "$"})", e);
+            throw new KubeStrictJsonException(e.Path is { } path ? $"{e.Message} (at {path})" : e.Message, e);
         }
     }
 
@@ -47,7 +47,7 @@ public static class KubeStrictJson
         }
         catch (JsonException e)
         {
-            throw new KubeStrictJsonException($"{e.Message} (at {e.Path ?? "$"})", e);
+            throw new KubeStrictJsonException(e.Path is { } path ? $"{e.Message} (at {path})" : e.Message, e);
         }
     }
 
