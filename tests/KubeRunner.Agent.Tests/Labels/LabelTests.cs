@@ -25,9 +25,9 @@ public sealed class LabelTests
     }
 
     [Theory]
-    [InlineData("x:kube", "invalid label \"x:kube\": unknown scheme \"kube\" (use docker, host or lxc: name[:scheme[:argument]])")]
-    [InlineData("x:Docker", "invalid label \"x:Docker\": unknown scheme \"Docker\" (use docker, host or lxc: name[:scheme[:argument]])")]
-    [InlineData("x:", "invalid label \"x:\": unknown scheme \"\" (use docker, host or lxc: name[:scheme[:argument]])")]
+    [InlineData("x:kube", "invalid label \"x:kube\": unknown scheme \"kube\" (use docker, host, lxc or kubernetes: name[:scheme[:argument]])")]
+    [InlineData("x:Docker", "invalid label \"x:Docker\": unknown scheme \"Docker\" (use docker, host, lxc or kubernetes: name[:scheme[:argument]])")]
+    [InlineData("x:", "invalid label \"x:\": unknown scheme \"\" (use docker, host, lxc or kubernetes: name[:scheme[:argument]])")]
     [InlineData("", "invalid label \"\": the name is empty (use name[:scheme[:argument]])")]
     [InlineData(":host", "invalid label \":host\": the name is empty (use name[:scheme[:argument]])")]
     [InlineData(" ubuntu:host", "invalid label \" ubuntu:host\": the name \" ubuntu\" starts or ends with whitespace (use name[:scheme[:argument]])")]
