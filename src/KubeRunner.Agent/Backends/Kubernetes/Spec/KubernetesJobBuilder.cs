@@ -161,6 +161,12 @@ internal static class KubernetesJobBuilder
         Command = ["/bin/sh", "-c", $"cp -R {ExecutorImageBundle}/. {BundleDirectory}/"],
         ImagePullPolicy = NullIfEmpty(profile.ImagePullPolicy),
         SecurityContext = profile.SecurityContext,
+        // Small but set: a namespace with a ResourceQuota refuses pods with a container that has none.
+        Resources = new V1ResourceRequirements
+        {
+            Requests = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal) { ["cpu"] = new("10m"), ["memory"] = new("32Mi"), ["ephemeral-storage"] = new("64Mi") },
+            Limits = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal) { ["memory"] = new("128Mi"), ["ephemeral-storage"] = new("64Mi") },
+        },
         VolumeMounts = [new V1VolumeMount { Name = "executor", MountPath = BundleDirectory }],
     };
 
