@@ -79,6 +79,33 @@ public sealed class KubernetesProfileConfigTests : IDisposable
     }
 
     [Fact]
+    public void Print_ProfileWithPassThroughYaml_LoadsBackToTheSameText()
+    {
+        var config = _host.Load("""
+            kubernetes:
+              profiles:
+                heavy:
+                  cpu: 500m
+                  affinity:
+                    nodeAffinity:
+                      requiredDuringSchedulingIgnoredDuringExecution:
+                        nodeSelectorTerms:
+                          - matchExpressions: [{key: arch, operator: In, values: [amd64]}]
+                  pod_security_context: {runAsUser: 1000}
+                  annotations: {example.com/owner: ci}
+                empty:
+            """);
+        var printed = ConfigPrinter.ToYaml(config);
+
+        var again = ConfigPrinter.ToYaml(_host.Load(printed));
+
+        Assert.Equal(printed, again);
+        Assert.Contains("runAsUser: 1000", printed, StringComparison.Ordinal);
+        Assert.Contains("- amd64", printed, StringComparison.Ordinal);
+        Assert.Empty(_host.Load(printed).Warnings);
+    }
+
+    [Fact]
     public void Load_NoKubernetesSection_HasDefaults()
     {
         var options = _host.LoadWithoutFile().Kubernetes;
