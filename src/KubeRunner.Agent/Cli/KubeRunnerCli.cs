@@ -31,6 +31,7 @@ internal static class KubeRunnerCli
         root.Subcommands.Add(CreateRunnerFileCommand.Create(context, config));
         root.Subcommands.Add(DaemonCommand.Create(context, config));
         root.Subcommands.Add(ExecCommand.Create(context, config));
+        root.Subcommands.Add(RenderCommand.Create(context, config));
         root.Subcommands.Add(SmallCommands.GenerateConfig(context));
         root.Subcommands.Add(SmallCommands.Config(context, config));
         root.Subcommands.Add(SmallCommands.Version(context));

@@ -118,6 +118,15 @@ internal static class ConfigDefaults
         Profiles = values.Profiles("docker.profiles") ?? DockerOptions.NoProfiles,
     };
 
+    public static KubernetesOptions Kubernetes(ConfigValues values, string currentDirectory) => new()
+    {
+        Kubeconfig = NonEmpty(values.String("kubernetes.kubeconfig")) is { } kubeconfig ? Path.GetFullPath(kubeconfig, currentDirectory) : "",
+        Namespace = NonEmpty(values.String("kubernetes.namespace")) ?? KubernetesOptions.DefaultNamespace,
+        Qps = values.Integer("kubernetes.qps") ?? 5,
+        Burst = values.Integer("kubernetes.burst") ?? 10,
+        Profiles = values.KubernetesProfiles("kubernetes.profiles") ?? KubernetesOptions.NoProfiles,
+    };
+
     // The daemon forgejo-runner would use: container.docker_host when it names one ("-" and
     // "automount" only say whether to mount a socket into jobs), else DOCKER_HOST, else the usual socket.
     private static string DefaultDockerHost(ConfigValues values, IReadOnlyDictionary<string, string> environment)

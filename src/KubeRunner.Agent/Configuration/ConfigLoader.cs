@@ -44,6 +44,7 @@ internal static class ConfigLoader
             Executor = ConfigDefaults.Executor(values, host, currentDirectory),
             Actions = ConfigDefaults.Actions(values, host, currentDirectory),
             Docker = ConfigDefaults.Docker(values, environment, currentDirectory),
+            Kubernetes = ConfigDefaults.Kubernetes(values, currentDirectory),
             ClientTimeout = ClientTimeout(environment, warnings),
             SourcePath = sourcePath,
             Warnings = warnings.ToImmutableArray(),
@@ -54,6 +55,7 @@ internal static class ConfigLoader
         ThrowOnFailure(new ActionsOptionsValidator().Validate(null, config.Actions), values, file);
         ThrowOnFailure(new ContainerOptionsValidator().Validate(null, config.Container), values, file);
         ThrowOnFailure(new DockerOptionsValidator(config.Executor.Listen).Validate(null, config.Docker), values, file);
+        ThrowOnFailure(new KubernetesOptionsValidator().Validate(null, config.Kubernetes), values, file);
         return config;
     }
 

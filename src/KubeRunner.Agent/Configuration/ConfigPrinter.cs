@@ -81,6 +81,9 @@ internal static class ConfigPrinter
             case IReadOnlyDictionary<string, DockerProfile> profiles:
                 EmitProfiles(emitter, profiles);
                 break;
+            case IReadOnlyDictionary<string, KubernetesProfile> kubernetesProfiles:
+                KubernetesProfilePrinter.Emit(emitter, kubernetesProfiles);
+                break;
             case IReadOnlyList<string> list:
                 emitter.Emit(new SequenceStart(AnchorName.Empty, TagName.Empty, true, list.Count == 0 ? SequenceStyle.Flow : SequenceStyle.Block));
                 foreach (var item in list)

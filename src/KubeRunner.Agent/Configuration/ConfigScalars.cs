@@ -25,6 +25,7 @@ internal static class ConfigScalars
         ConfigValueKind.StringList => ToList(node, file, path, itemLine),
         ConfigValueKind.StringMap => ToMap(node, file, path),
         ConfigValueKind.Profiles => DockerProfileReader.Read(node, file, path, itemLine),
+        ConfigValueKind.KubernetesProfiles => KubernetesProfileReader.Read(node, file, path, itemLine),
         _ => ToScalar(kind, Text(node, file, path, "a single value"), file, path, Line(node)),
     };
 

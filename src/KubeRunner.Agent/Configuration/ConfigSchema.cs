@@ -73,6 +73,12 @@ internal static class ConfigSchema
             Key("pull", Text, c => c.Docker.Pull),
             Key("agent", Text, c => c.Docker.Agent),
             Key("profiles", Profiles, c => c.Docker.Profiles)),
+        Section("kubernetes",
+            Key("kubeconfig", Text, c => c.Kubernetes.Kubeconfig),
+            Key("namespace", Text, c => c.Kubernetes.Namespace),
+            Key("qps", Integer, c => c.Kubernetes.Qps),
+            Key("burst", Integer, c => c.Kubernetes.Burst),
+            Key("profiles", KubernetesProfiles, c => c.Kubernetes.Profiles)),
     ];
 
     public static FrozenDictionary<string, ConfigKey> KeysByPath { get; } =

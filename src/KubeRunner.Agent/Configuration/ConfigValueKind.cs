@@ -32,4 +32,7 @@ internal enum ConfigValueKind
 
     /// <summary><c>docker.profiles</c>: label names to <see cref="DockerProfile"/> mappings.</summary>
     Profiles,
+
+    /// <summary><c>kubernetes.profiles</c>: label names to <see cref="KubernetesProfile"/> mappings.</summary>
+    KubernetesProfiles,
 }

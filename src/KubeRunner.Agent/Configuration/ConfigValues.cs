@@ -35,6 +35,8 @@ internal sealed class ConfigValues
 
     public ImmutableSortedDictionary<string, DockerProfile>? Profiles(string path) => Get<ImmutableSortedDictionary<string, DockerProfile>>(path);
 
+    public ImmutableSortedDictionary<string, KubernetesProfile>? KubernetesProfiles(string path) => Get<ImmutableSortedDictionary<string, KubernetesProfile>>(path);
+
     private T? Get<T>(string path)
         where T : class => _values.TryGetValue(path, out var value) ? (T)value : null;
 }

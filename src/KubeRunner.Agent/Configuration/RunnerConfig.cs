@@ -22,6 +22,8 @@ internal sealed record RunnerConfig
 
     public DockerOptions Docker { get; init; } = new();
 
+    public KubernetesOptions Kubernetes { get; init; } = new();
+
     /// <summary>Timeout of each HTTP request to Forgejo; <see cref="Timeout.InfiniteTimeSpan"/> means none.</summary>
     public TimeSpan ClientTimeout { get; init; } = DefaultClientTimeout;
 

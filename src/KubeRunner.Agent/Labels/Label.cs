@@ -13,6 +13,14 @@ internal sealed record Label(string Name, string Scheme, string Argument)
     public const string Host = "host";
     public const string Lxc = "lxc";
 
+    /// <summary>
+    /// A Kubernetes label, <c>name:kubernetes</c>: its jobs become Jobs made by the profile
+    /// <c>kubernetes.profiles.&lt;name&gt;</c>. An explicit scheme rather than "a name that has a
+    /// profile": a bare name already means a Docker label in forgejo-runner's syntax, and a
+    /// profile added later should not silently move a label's jobs to a cluster.
+    /// </summary>
+    public const string Kubernetes = "kubernetes";
+
     /// <summary>Image of a <c>docker</c> label written without argument.</summary>
     public const string DefaultDockerArgument = "//node:22-bookworm";
 
@@ -63,13 +71,13 @@ internal sealed record Label(string Name, string Scheme, string Argument)
             return $"the name \"{name}\" starts or ends with whitespace (use {Syntax})";
         }
 
-        if (scheme is not (Docker or Host or Lxc))
+        if (scheme is not (Docker or Host or Lxc or Kubernetes))
         {
-            return $"unknown scheme \"{scheme}\" (use {Docker}, {Host} or {Lxc}: {Syntax})";
+            return $"unknown scheme \"{scheme}\" (use {Docker}, {Host}, {Lxc} or {Kubernetes}: {Syntax})";
         }
 
-        return scheme == Host && argument.Length > 0
-            ? $"the host scheme takes no argument, found \"{argument}\" (use name:host)"
+        return scheme is Host or Kubernetes && argument.Length > 0
+            ? $"the {scheme} scheme takes no argument, found \"{argument}\" (use name:{scheme}{(scheme == Kubernetes ? "; the profile is kubernetes.profiles.<name>" : "")})"
             : null;
     }
 

@@ -55,7 +55,7 @@ public sealed class ConfigLoaderErrorTests : IDisposable
         var exception = _host.LoadFails("runner:\n  labels:\n    - ok:host\n    - x:kube\n");
 
         Assert.Equal(
-            "config.yaml:4: runner.labels[1]: invalid label \"x:kube\": unknown scheme \"kube\" (use docker, host or lxc: name[:scheme[:argument]])",
+            "config.yaml:4: runner.labels[1]: invalid label \"x:kube\": unknown scheme \"kube\" (use docker, host, lxc or kubernetes: name[:scheme[:argument]])",
             exception.Message);
         Assert.Equal(4, exception.Line);
         Assert.Equal("runner.labels[1]", exception.Key);

@@ -72,6 +72,25 @@ public sealed class ConfigLoaderValuesTests : IDisposable
               privileged: true
               network: ""
               options: --shm-size 1g
+        kubernetes:
+          kubeconfig: /etc/kube-runner/kubeconfig
+          namespace: ci
+          qps: 20
+          burst: 40
+          profiles:
+            heavy:
+              image: debian:bookworm
+              cpu: 16
+              memory: 64Gi
+              ephemeral_storage: 100Gi
+              max_memory: 96Gi
+              tolerations:
+                - key: dedicated
+                  operator: Equal
+                  value: ci
+                  effect: NoSchedule
+              labels:
+                team: seaspots
         """;
 
     private readonly ConfigTestHost _host = new();

@@ -15,6 +15,7 @@ public sealed class LabelTests
     [InlineData("lxc:lxc", "lxc", "lxc", "//debian:bookworm", "lxc:lxc://debian:bookworm")]
     [InlineData("trixie:lxc://debian:trixie", "trixie", "lxc", "//debian:trixie", "trixie:lxc://debian:trixie")]
     [InlineData("with space:host", "with space", "host", "", "with space:host")]
+    [InlineData("heavy:kubernetes", "heavy", "kubernetes", "", "heavy:kubernetes")]
     public void Parse_ValidLabel_SplitsOnFirstTwoColons(string text, string name, string scheme, string argument, string full)
     {
         var label = Label.Parse(text);
@@ -25,14 +26,15 @@ public sealed class LabelTests
     }
 
     [Theory]
-    [InlineData("x:kube", "invalid label \"x:kube\": unknown scheme \"kube\" (use docker, host or lxc: name[:scheme[:argument]])")]
-    [InlineData("x:Docker", "invalid label \"x:Docker\": unknown scheme \"Docker\" (use docker, host or lxc: name[:scheme[:argument]])")]
-    [InlineData("x:", "invalid label \"x:\": unknown scheme \"\" (use docker, host or lxc: name[:scheme[:argument]])")]
+    [InlineData("x:kube", "invalid label \"x:kube\": unknown scheme \"kube\" (use docker, host, lxc or kubernetes: name[:scheme[:argument]])")]
+    [InlineData("x:Docker", "invalid label \"x:Docker\": unknown scheme \"Docker\" (use docker, host, lxc or kubernetes: name[:scheme[:argument]])")]
+    [InlineData("x:", "invalid label \"x:\": unknown scheme \"\" (use docker, host, lxc or kubernetes: name[:scheme[:argument]])")]
     [InlineData("", "invalid label \"\": the name is empty (use name[:scheme[:argument]])")]
     [InlineData(":host", "invalid label \":host\": the name is empty (use name[:scheme[:argument]])")]
     [InlineData(" ubuntu:host", "invalid label \" ubuntu:host\": the name \" ubuntu\" starts or ends with whitespace (use name[:scheme[:argument]])")]
     [InlineData("ubuntu\t", "invalid label \"ubuntu\t\": the name \"ubuntu\t\" starts or ends with whitespace (use name[:scheme[:argument]])")]
     [InlineData("shell:host:/bin/bash", "invalid label \"shell:host:/bin/bash\": the host scheme takes no argument, found \"/bin/bash\" (use name:host)")]
+    [InlineData("heavy:kubernetes:big", "invalid label \"heavy:kubernetes:big\": the kubernetes scheme takes no argument, found \"big\" (use name:kubernetes; the profile is kubernetes.profiles.<name>)")]
     public void Parse_InvalidLabel_ThrowsOneLineExplanation(string text, string expected)
     {
         var exception = Assert.Throws<LabelException>(() => Label.Parse(text));

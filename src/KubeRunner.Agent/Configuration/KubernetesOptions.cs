@@ -1,0 +1,26 @@
+using System.Collections.Immutable;
+
+namespace KubeRunner.Agent.Configuration;
+
+/// <summary>The <c>kubernetes</c> section of config.yaml: how the agent reaches the cluster and the label profiles.</summary>
+internal sealed record KubernetesOptions
+{
+    public const string DefaultNamespace = "kube-runner";
+
+    /// <summary>A kubeconfig file; empty means the in-cluster service account when the agent runs in a pod, else ~/.kube/config.</summary>
+    public string Kubeconfig { get; init; } = "";
+
+    /// <summary>The namespace of profiles that name none.</summary>
+    public string Namespace { get; init; } = DefaultNamespace;
+
+    /// <summary>Client-side rate limit of API requests per second.</summary>
+    public int Qps { get; init; } = 5;
+
+    /// <summary>Requests allowed at once above <see cref="Qps"/>.</summary>
+    public int Burst { get; init; } = 10;
+
+    public static readonly ImmutableSortedDictionary<string, KubernetesProfile> NoProfiles = ImmutableSortedDictionary.Create<string, KubernetesProfile>(StringComparer.Ordinal);
+
+    /// <summary>Label name → how that label's Jobs are made.</summary>
+    public ImmutableSortedDictionary<string, KubernetesProfile> Profiles { get; init; } = NoProfiles;
+}
