@@ -64,6 +64,13 @@ internal sealed class HostRunner : IAsyncDisposable
             Vars = vars ?? new Dictionary<string, string>(),
         });
 
+    /// <summary>Queues a job and waits until its log shows <paramref name="row"/>: the job is then running, e.g. to be cancelled.</summary>
+    public async Task<FakeTask> StartUntilRowAsync(string workflow, string row)
+    {
+        var job = Enqueue(workflow);
+        return await Forge.WaitForTaskAsync(t => t.JobId == job && t.LogRows.Any(r => r.Content == row), TestTimeouts.Scenario);
+    }
+
     /// <summary>Runs a job described in full (repository, sha, context) to its end.</summary>
     public Task<FakeTask> RunAsync(FakeJob job) => WaitDoneAsync(Forge.EnqueueJob(job));
 

@@ -109,7 +109,7 @@ public sealed class DockerJobTests
         FakeTask task;
         await using (runner)
         {
-            var job = runner.Enqueue("""
+            var running = await runner.StartUntilRowAsync("""
                 on: push
                 jobs:
                   long:
@@ -120,9 +120,7 @@ public sealed class DockerJobTests
                           sleep 300
                       - if: cancelled()
                         run: echo "cancelled ran in $GITHUB_WORKSPACE"
-                """);
-            var running = await runner.Forge.WaitForTaskAsync(
-                t => t.JobId == job && t.LogRows.Any(r => r.Content == "step is running"), TestTimeouts.Scenario);
+                """, "step is running");
 
             runner.Forge.CancelTask(running.Id);
 
@@ -144,7 +142,7 @@ public sealed class DockerJobTests
         FakeTask task;
         await using (runner)
         {
-            var job = runner.Enqueue("""
+            var running = await runner.StartUntilRowAsync("""
                 on: push
                 jobs:
                   long:
@@ -153,9 +151,7 @@ public sealed class DockerJobTests
                       - run: |
                           echo "step is running"
                           sleep 300
-                """);
-            var running = await runner.Forge.WaitForTaskAsync(
-                t => t.JobId == job && t.LogRows.Any(r => r.Content == "step is running"), TestTimeouts.Scenario);
+                """, "step is running");
 
             // The executor is the container's PID 1: killing it from outside is what an OOM kill or a crash looks like.
             await DockerCli.RunCheckedAsync("kill", "--signal", "KILL", await DockerRunner.JobContainerAsync(runner.RunnerUuid, running.Id));
