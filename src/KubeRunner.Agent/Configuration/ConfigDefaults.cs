@@ -124,6 +124,7 @@ internal static class ConfigDefaults
         Namespace = NonEmpty(values.String("kubernetes.namespace")) ?? KubernetesOptions.DefaultNamespace,
         Qps = values.Integer("kubernetes.qps") ?? 5,
         Burst = values.Integer("kubernetes.burst") ?? 10,
+        UnschedulableTimeout = Positive(values.Duration("kubernetes.unschedulable_timeout")) ?? KubernetesOptions.DefaultUnschedulableTimeout,
         Profiles = values.KubernetesProfiles("kubernetes.profiles") ?? KubernetesOptions.NoProfiles,
     };
 

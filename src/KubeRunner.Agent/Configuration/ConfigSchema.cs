@@ -78,6 +78,7 @@ internal static class ConfigSchema
             Key("namespace", Text, c => c.Kubernetes.Namespace),
             Key("qps", Integer, c => c.Kubernetes.Qps),
             Key("burst", Integer, c => c.Kubernetes.Burst),
+            Key("unschedulable_timeout", Duration, c => c.Kubernetes.UnschedulableTimeout),
             Key("profiles", KubernetesProfiles, c => c.Kubernetes.Profiles)),
     ];
 

@@ -7,6 +7,8 @@ internal sealed record KubernetesOptions
 {
     public const string DefaultNamespace = "kube-runner";
 
+    public static readonly TimeSpan DefaultUnschedulableTimeout = TimeSpan.FromMinutes(10);
+
     /// <summary>A kubeconfig file; empty means the in-cluster service account when the agent runs in a pod, else ~/.kube/config.</summary>
     public string Kubeconfig { get; init; } = "";
 
@@ -18,6 +20,13 @@ internal sealed record KubernetesOptions
 
     /// <summary>Requests allowed at once above <see cref="Qps"/>.</summary>
     public int Burst { get; init; } = 10;
+
+    /// <summary>
+    /// How long a task's pod may stay unschedulable (no node fits it) before the task fails with the
+    /// scheduler's message; until then the task log shows that it waits for a node, since an
+    /// autoscaler may still add one.
+    /// </summary>
+    public TimeSpan UnschedulableTimeout { get; init; } = DefaultUnschedulableTimeout;
 
     public static readonly ImmutableSortedDictionary<string, KubernetesProfile> NoProfiles = ImmutableSortedDictionary.Create<string, KubernetesProfile>(StringComparer.Ordinal);
 

@@ -77,6 +77,7 @@ public sealed class ConfigLoaderValuesTests : IDisposable
           namespace: ci
           qps: 20
           burst: 40
+          unschedulable_timeout: 25m
           profiles:
             heavy:
               image: debian:bookworm

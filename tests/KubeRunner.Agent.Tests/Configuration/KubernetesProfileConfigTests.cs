@@ -16,6 +16,7 @@ public sealed class KubernetesProfileConfigTests : IDisposable
               namespace: ci
               qps: 20
               burst: 40
+              unschedulable_timeout: 1h30m
               profiles:
                 heavy:
                   namespace: heavy-ci
@@ -52,6 +53,7 @@ public sealed class KubernetesProfileConfigTests : IDisposable
 
         Assert.Equal("ci", config.Kubernetes.Namespace);
         Assert.Equal((20, 40), (config.Kubernetes.Qps, config.Kubernetes.Burst));
+        Assert.Equal(TimeSpan.FromMinutes(90), config.Kubernetes.UnschedulableTimeout);
         var heavy = config.Kubernetes.Profiles["heavy"];
         Assert.Equal("heavy-ci", heavy.Namespace);
         Assert.Equal("registry.example/tools:1.11.0", heavy.Image);
@@ -111,6 +113,7 @@ public sealed class KubernetesProfileConfigTests : IDisposable
         var options = _host.LoadWithoutFile().Kubernetes;
 
         Assert.Equal(("", "kube-runner", 5, 10), (options.Kubeconfig, options.Namespace, options.Qps, options.Burst));
+        Assert.Equal(TimeSpan.FromMinutes(10), options.UnschedulableTimeout);
         Assert.Empty(options.Profiles);
     }
 
@@ -156,5 +159,13 @@ public sealed class KubernetesProfileConfigTests : IDisposable
         var error = _host.LoadFails("kubernetes:\n  qps: 10\n  burst: 5\n");
 
         Assert.Equal("config.yaml:3: kubernetes.burst: 5 is below kubernetes.qps (10); set it to at least that", error.Message);
+    }
+
+    [Fact]
+    public void Load_UnschedulableTimeoutNotADuration_IsRefusedWithItsLine()
+    {
+        var error = _host.LoadFails("kubernetes:\n  unschedulable_timeout: 10 minutes\n");
+
+        Assert.Equal("config.yaml:2: kubernetes.unschedulable_timeout: '10 minutes' is not a duration (use Go syntax, e.g. 30s, 1m30s, 1.5h)", error.Message);
     }
 }

@@ -20,6 +20,12 @@ internal static class KubernetesJobBuilder
     /// <summary>Where the executor image holds the executor bundle the init container copies.</summary>
     public const string ExecutorImageBundle = "/kube-runner-executor";
 
+    /// <summary>The main container: the job's image, running the executor.</summary>
+    public const string JobContainer = "job";
+
+    /// <summary>The init container that copies the executor from the executor image into the pod.</summary>
+    public const string ExecutorContainer = "executor";
+
     public const string TokenKey = "token";
     public const string AgentKey = "agent-address";
 
@@ -125,7 +131,7 @@ internal static class KubernetesJobBuilder
             [
                 new V1Container
                 {
-                    Name = "job",
+                    Name = JobContainer,
                     Image = image,
                     Command = [Executable],
                     Env = [.. ExecutorEnv(request), .. Env(request.Container) ?? []],
@@ -156,7 +162,7 @@ internal static class KubernetesJobBuilder
 
     private static V1Container ExecutorCopy(KubernetesProfile profile) => new()
     {
-        Name = "executor",
+        Name = ExecutorContainer,
         Image = profile.ExecutorImage,
         Command = ["/bin/sh", "-c", $"cp -R {ExecutorImageBundle}/. {BundleDirectory}/"],
         ImagePullPolicy = NullIfEmpty(profile.ImagePullPolicy),
@@ -208,7 +214,7 @@ internal static class KubernetesJobBuilder
     private static string ServiceName(string id, int index)
     {
         var name = KubernetesNames.ToLabelValue(id.ToLowerInvariant()).Replace('_', '-').Replace('.', '-');
-        return KubernetesNames.IsLabelName(name) && name is not ("job" or "executor") ? name : $"service-{index.ToString(CultureInfo.InvariantCulture)}";
+        return KubernetesNames.IsLabelName(name) && name is not (JobContainer or ExecutorContainer) ? name : $"service-{index.ToString(CultureInfo.InvariantCulture)}";
     }
 
     private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
