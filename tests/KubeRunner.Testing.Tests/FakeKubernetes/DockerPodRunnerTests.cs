@@ -54,6 +54,27 @@ public sealed class DockerPodRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PodCreated_ExecutorImageInitContainer_InjectsExecutorThatRunsInJobImage()
+    {
+        var executorImage = await ExecutorImage.EnsureAsync();
+        var spec = NewJob(new V1Container
+        {
+            Name = "job", Image = _busybox, Command = [ExecutorBundle.ContainerExecutable, "--version"],
+            VolumeMounts = [Mount("executor", ExecutorBundle.MountPath)],
+        });
+        spec.Spec.Template.Spec.InitContainers =
+        [
+            new V1Container { Name = "inject", Image = executorImage, Command = [.. ExecutorImage.CopyCommand], VolumeMounts = [Mount("executor", ExecutorBundle.MountPath)] },
+        ];
+        spec.Spec.Template.Spec.Volumes = [new V1Volume { Name = "executor", EmptyDir = new V1EmptyDirVolumeSource() }];
+
+        var (job, pod) = await RunToEndAsync(spec);
+
+        Assert.StartsWith("kube-runner-executor ", await LogAsync(pod, "job"), StringComparison.Ordinal);
+        Assert.Contains(job.Status.Conditions, c => c.Type == "Complete");
+    }
+
+    [Fact]
     public async Task PodCreated_SecretKeyRefAndSecretVolume_MainReadsValueAndFileWithMode0400()
     {
         await _client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
@@ -182,6 +203,19 @@ public sealed class DockerPodRunnerTests : IAsyncLifetime
 
         Assert.Equal("secret \"absent\" not found", pod.Status.ContainerStatuses.Single().State.Waiting.Message);
         Assert.Equal("Pending", pod.Status.Phase);
+    }
+
+    [Fact]
+    public async Task PodCreated_VolumeKindNotEmulated_PodAndJobFailNamingIt()
+    {
+        var spec = NewJob(Shell("job", "true", Mount("host", "/host")));
+        spec.Spec.Template.Spec.Volumes = [new V1Volume { Name = "host", HostPath = new V1HostPathVolumeSource { Path = "/" } }];
+
+        var (job, pod) = await RunToEndAsync(spec);
+
+        Assert.Equal(("Failed", "DockerPodRunnerUnsupported"), (pod.Status.Phase, pod.Status.Reason));
+        Assert.Contains("volume host", pod.Status.Message, StringComparison.Ordinal);
+        Assert.Contains(job.Status.Conditions, c => c.Type == "Failed");
     }
 
     [Fact]
