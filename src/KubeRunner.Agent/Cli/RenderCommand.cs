@@ -133,6 +133,7 @@ internal static class RenderCommand
             job.Container is { } container ? Evaluate(null, container) : WorkflowContainer.None,
             [.. job.Services.Select(s => Evaluate(s.Key, s.Value))],
             config.Runner.Timeout,
+            config.Executor.ReconnectWindow,
             AgentAddress: Placeholder,
             ExecutorToken: Placeholder,
             SecretValues: []);

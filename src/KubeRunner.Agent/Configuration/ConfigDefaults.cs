@@ -122,6 +122,7 @@ internal static class ConfigDefaults
     {
         Kubeconfig = NonEmpty(values.String("kubernetes.kubeconfig")) is { } kubeconfig ? Path.GetFullPath(kubeconfig, currentDirectory) : "",
         Namespace = NonEmpty(values.String("kubernetes.namespace")) ?? KubernetesOptions.DefaultNamespace,
+        AgentAddress = values.String("kubernetes.agent_address") ?? "",
         Qps = values.Integer("kubernetes.qps") ?? 5,
         Burst = values.Integer("kubernetes.burst") ?? 10,
         UnschedulableTimeout = Positive(values.Duration("kubernetes.unschedulable_timeout")) ?? KubernetesOptions.DefaultUnschedulableTimeout,

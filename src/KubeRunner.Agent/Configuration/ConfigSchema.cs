@@ -76,6 +76,7 @@ internal static class ConfigSchema
         Section("kubernetes",
             Key("kubeconfig", Text, c => c.Kubernetes.Kubeconfig),
             Key("namespace", Text, c => c.Kubernetes.Namespace),
+            Key("agent_address", Text, c => c.Kubernetes.AgentAddress),
             Key("qps", Integer, c => c.Kubernetes.Qps),
             Key("burst", Integer, c => c.Kubernetes.Burst),
             Key("unschedulable_timeout", Duration, c => c.Kubernetes.UnschedulableTimeout),

@@ -15,6 +15,12 @@ internal sealed record KubernetesOptions
     /// <summary>The namespace of profiles that name none.</summary>
     public string Namespace { get; init; } = DefaultNamespace;
 
+    /// <summary>
+    /// The URL job pods dial to reach the agent's executor service (executor.listen), usually the
+    /// Service in front of the agent, e.g. <c>http://kube-runner.kube-runner.svc:8081</c>.
+    /// </summary>
+    public string AgentAddress { get; init; } = "";
+
     /// <summary>Client-side rate limit of API requests per second.</summary>
     public int Qps { get; init; } = 5;
 

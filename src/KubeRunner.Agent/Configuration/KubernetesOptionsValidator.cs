@@ -14,6 +14,12 @@ internal sealed class KubernetesOptionsValidator : IValidateOptions<KubernetesOp
             failures.Add($"kubernetes.namespace: '{options.Namespace}' is not a namespace name (lower-case letters, digits and '-', at most 63)");
         }
 
+        if (options.AgentAddress.Length > 0
+            && (!Uri.TryCreate(options.AgentAddress, UriKind.Absolute, out var agent) || agent.Scheme is not ("http" or "https") || agent.Host.Length == 0))
+        {
+            failures.Add($"kubernetes.agent_address: '{options.AgentAddress}' is not an http(s) URL; write it as http://host:port, the address job pods dial");
+        }
+
         if (options.Qps <= 0)
         {
             failures.Add($"kubernetes.qps: {options.Qps} is not a positive number of requests per second");

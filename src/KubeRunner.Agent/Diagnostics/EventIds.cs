@@ -86,4 +86,20 @@ internal static class EventIds
     public const int DockerActionContainerStarted = 752;
     public const int DockerActionContainerExited = 753;
     public const int DockerActionFailed = 754;
+
+    // 8xx: the Kubernetes backend (Jobs, pods, the namespace watches)
+    public const int KubernetesJobCreated = 800;
+    public const int KubernetesSetupFailed = 801;
+    public const int KubernetesDeleteFailed = 802;
+    public const int KubernetesPodEnded = 803;
+    public const int KubernetesExecutorOutput = 804;
+    public const int KubernetesInfrastructureFailure = 805;
+    public const int KubernetesAnnotateFailed = 806;
+    public const int KubernetesWatchExpired = 820;
+    public const int KubernetesWatchFailed = 821;
+
+    // 84x: Kubernetes objects of earlier agent processes (adoption, leftovers)
+    public const int KubernetesLeftoverRemoved = 840;
+    public const int KubernetesSweepFailed = 841;
+    public const int KubernetesJobAdopted = 842;
 }

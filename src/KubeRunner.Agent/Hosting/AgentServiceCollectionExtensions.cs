@@ -2,6 +2,9 @@ using KubeRunner.Agent.Actions;
 using KubeRunner.Agent.Backends;
 using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Backends.Docker;
+using KubeRunner.Agent.Backends.Kubernetes;
+using KubeRunner.Agent.Backends.Kubernetes.Api;
+using KubeRunner.Agent.Backends.Kubernetes.Watching;
 using KubeRunner.Agent.Backends.Host;
 using KubeRunner.Agent.Executors;
 using KubeRunner.Agent.Reporting;
@@ -51,8 +54,12 @@ internal static class AgentServiceCollectionExtensions
             ? ActivatorUtilities.CreateInstance<HostBackend>(sp, settings.Instance, seed)
             : ActivatorUtilities.CreateInstance<HostBackend>(sp, settings.Instance));
         services.AddSingleton<IJobBackend>(sp => ActivatorUtilities.CreateInstance<DockerBackend>(sp, settings.Instance, settings.Registration.Uuid));
+        services.TryAddSingleton(sp => new KubernetesApi(settings.Config.Kubernetes, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<KubernetesWatches>(sp, settings.Registration.Uuid));
+        services.AddSingleton<IJobBackend>(sp => ActivatorUtilities.CreateInstance<KubernetesBackend>(sp, settings.Instance, settings.Registration.Uuid));
         services.AddSingleton<IBackendAdoption, HostAdoption>();
         services.AddSingleton<IBackendAdoption>(sp => ActivatorUtilities.CreateInstance<DockerAdoption>(sp, settings.Registration.Uuid));
+        services.AddSingleton<IBackendAdoption>(sp => ActivatorUtilities.CreateInstance<KubernetesAdoption>(sp, settings.Registration.Uuid));
         services.TryAddSingleton(sp => new BackendSelector(sp.GetServices<IJobBackend>(), settings.Labels, settings.OnlyLabel));
         services.TryAddSingleton<TaskRunner>();
         services.TryAddSingleton<TaskPoller>();

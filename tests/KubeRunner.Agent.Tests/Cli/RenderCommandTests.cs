@@ -97,7 +97,7 @@ public sealed class RenderCommandTests : IDisposable
         var objects = KubeRunner.Agent.Backends.Kubernetes.Spec.KubernetesJobBuilder.Build(new(
             new KubeRunner.Agent.Configuration.KubernetesProfile { Image = "debian:bookworm" },
             "heavy", "ci", "uuid", 7, "o/r", "1", "build", KubeRunner.Agent.Backends.Docker.Spec.WorkflowContainer.None, [],
-            TimeSpan.FromHours(1), "http://agent.ci.svc:8081", "real-executor-token", []));
+            TimeSpan.FromHours(1), TimeSpan.FromMinutes(15), "http://agent.ci.svc:8081", "real-executor-token", []));
 
         var text = RenderCommand.Render(objects);
 

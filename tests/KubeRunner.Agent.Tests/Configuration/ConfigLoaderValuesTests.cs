@@ -75,6 +75,7 @@ public sealed class ConfigLoaderValuesTests : IDisposable
         kubernetes:
           kubeconfig: /etc/kube-runner/kubeconfig
           namespace: ci
+          agent_address: http://kube-runner.ci.svc:8081
           qps: 20
           burst: 40
           unschedulable_timeout: 25m

@@ -161,6 +161,16 @@ public sealed class KubernetesProfileConfigTests : IDisposable
         Assert.Equal("config.yaml:3: kubernetes.burst: 5 is below kubernetes.qps (10); set it to at least that", error.Message);
     }
 
+    [Theory]
+    [InlineData("kube-runner.ci.svc:8081")]
+    [InlineData("unix:///run/kube-runner.sock")]
+    public void Load_AgentAddressNotAnHttpUrl_IsRefusedWithItsLine(string address)
+    {
+        var error = _host.LoadFails($"kubernetes:\n  agent_address: {address}\n");
+
+        Assert.Equal($"config.yaml:2: kubernetes.agent_address: '{address}' is not an http(s) URL; write it as http://host:port, the address job pods dial", error.Message);
+    }
+
     [Fact]
     public void Load_UnschedulableTimeoutNotADuration_IsRefusedWithItsLine()
     {

@@ -27,7 +27,10 @@ internal sealed class HostRunner : IAsyncDisposable
     /// <summary>A finished task as the forge has it, with the daemon's log, for assertion messages.</summary>
     public string Explain(FakeTask task) =>
         $"{task.Text()}\n--- steps: {string.Join(' ', task.Steps.Select(s => s.Result))}\n--- forge: {string.Join("; ", task.Journal)}\n--- daemon:\n"
-        + string.Join("\n", _cli.Log.Entries.Select(e => $"{e.Level}: {e.Message}"));
+        + DaemonLog();
+
+    /// <summary>The daemon's log so far, one entry per line.</summary>
+    public string DaemonLog() => string.Join("\n", _cli.Log.Entries.Select(e => $"{e.Level}: {e.Message}"));
 
     /// <param name="extraConfig">Sections appended to config.yaml after <c>runner</c> and <c>executor</c>.</param>
     /// <param name="runnerConfig">Keys added to the <c>runner</c> section, each line indented by two spaces.</param>

@@ -14,6 +14,8 @@ public sealed partial class FakeKubeApiServer
 
     public V1Pod? GetPod(string ns, string name) => Store.Get<V1Pod>(KubeResource.Pods, ns, name);
 
+    public V1Secret? GetSecret(string ns, string name) => Store.Get<V1Secret>(KubeResource.Secrets, ns, name);
+
     /// <summary>Changes a pod's status (MODIFIED to watchers) and lets the Job controller react to a finished pod.</summary>
     public V1Pod UpdatePodStatus(string ns, string podName, Action<V1PodStatus> change)
     {

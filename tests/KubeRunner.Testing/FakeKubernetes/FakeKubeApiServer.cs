@@ -99,6 +99,17 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
         {
             JobController.Default(job);
         }
+        else if (item is V1Secret { StringData.Count: > 0 } secret)
+        {
+            // As the API server does: stringData is write-only, folded into data (and wins over it).
+            secret.Data ??= new Dictionary<string, byte[]>();
+            foreach (var (key, value) in secret.StringData)
+            {
+                secret.Data[key] = System.Text.Encoding.UTF8.GetBytes(value);
+            }
+
+            secret.StringData = null;
+        }
 
         var created = Store.Create(resource, item);
         if (created is V1Job createdJob)

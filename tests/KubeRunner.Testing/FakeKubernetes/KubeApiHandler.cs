@@ -15,6 +15,9 @@ namespace KubeRunner.Testing.FakeKubernetes;
 /// </summary>
 internal sealed class KubeApiHandler(FakeKubeApiServer server)
 {
+    // A create names its object in the body; the request log names it as the audit log would.
+    private const string CreatedName = "kube-runner.created-name";
+
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
@@ -27,7 +30,7 @@ internal sealed class KubeApiHandler(FakeKubeApiServer server)
             {
                 server.Requests.Add(new KubeRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", verb,
                     route is null ? "" : route.Resource.Plural + (route.Subresource is { } sub ? "/" + sub : ""),
-                    route?.Namespace, route?.Name, context.Response.StatusCode));
+                    route?.Namespace, route?.Name ?? context.Items[CreatedName] as string, context.Response.StatusCode));
             }
         }
 
@@ -76,7 +79,9 @@ internal sealed class KubeApiHandler(FakeKubeApiServer server)
                 }
 
                 item.Metadata!.NamespaceProperty = route.Namespace;
-                await WriteAsync(context, StatusCodes.Status201Created, server.CreateObject(route.Resource, item));
+                var created = server.CreateObject(route.Resource, item);
+                context.Items[CreatedName] = created.Metadata.Name;
+                await WriteAsync(context, StatusCodes.Status201Created, created);
                 break;
             case "get" when route.Subresource == "log":
                 await WriteLogAsync(context, route);
@@ -94,6 +99,11 @@ internal sealed class KubeApiHandler(FakeKubeApiServer server)
                 break;
             case "watch":
                 await new KubeWatchStream(server, route.Resource, route.Namespace).RunAsync(context);
+                break;
+            case "patch":
+                var patch = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync(context.RequestAborted);
+                await WriteAsync(context, StatusCodes.Status200OK,
+                    MetadataPatch.Apply(server, route, context.Request.ContentType, patch));
                 break;
             case "delete":
                 var options = await ReadDeleteOptionsAsync(context);

@@ -10,6 +10,12 @@ internal interface IBackendAdoption
     string Backend { get; }
 
     /// <summary>
+    /// Running tasks the backend itself keeps records of, for a takeover by an agent process that has
+    /// no local record of them (a rescheduled agent pod). Records on disk win for the same task.
+    /// </summary>
+    Task<IReadOnlyList<TaskRecord>> DiscoverAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<TaskRecord>>([]);
+
+    /// <summary>
     /// Called once at start, before the executor socket opens and before any task is fetched, with the
     /// records of this backend's tasks that are taken over; removes what belongs to no such task.
     /// </summary>

@@ -42,6 +42,12 @@ internal sealed partial class TaskAdoption(
         var byName = backends.ToDictionary(b => b.Backend, StringComparer.Ordinal);
         foreach (var backend in byName.Values)
         {
+            var known = records.Select(r => r.TaskId).ToHashSet();
+            records.AddRange((await backend.DiscoverAsync(cancellationToken)).Where(r => !known.Contains(r.TaskId)));
+        }
+
+        foreach (var backend in byName.Values)
+        {
             await backend.PrepareAsync([.. records.Where(r => r.BackendName == backend.Backend)], cancellationToken);
         }
 

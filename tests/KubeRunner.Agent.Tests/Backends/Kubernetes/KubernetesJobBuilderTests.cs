@@ -182,6 +182,7 @@ public sealed class KubernetesJobBuilderTests
         container,
         services,
         TimeSpan.FromHours(3),
+        TimeSpan.FromMinutes(15),
         "http://kube-runner.kube-runner.svc:8081",
         Token,
         [TaskSecret]);

@@ -53,7 +53,7 @@ internal sealed class ScriptedTaskPod : IAsyncDisposable
         var client = server.CreateClient();
         var request = new KubernetesJobRequest(profile ?? Heavy, "heavy", Ns, "0b6e4c5a-1d2f-4a8e-9c3b-7e5d6f4a3b2c", 42, "seaspots/tools", "17", "build",
             WorkflowContainer.None with { Image = JobImage }, [WorkflowContainer.None with { ServiceId = "db", Image = "postgres:16" }],
-            TimeSpan.FromHours(3), "http://kube-runner.kube-runner.svc:8081", "executor-token", []);
+            TimeSpan.FromHours(3), TimeSpan.FromMinutes(15), "http://kube-runner.kube-runner.svc:8081", "executor-token", []);
         var job = await client.BatchV1.CreateNamespacedJobAsync(KubernetesJobBuilder.Build(request).Job, Ns);
         var pod = Assert.Single(server.PodsOfJob(Ns, job.Metadata.Name));
         return new ScriptedTaskPod(server, client, time, job.Metadata.Name, pod.Metadata.Name);

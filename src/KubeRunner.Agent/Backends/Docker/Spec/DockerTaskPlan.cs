@@ -1,7 +1,5 @@
 using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Labels;
-using KubeRunner.Workflow.Expressions;
-using KubeRunner.Workflow.Model;
 
 namespace KubeRunner.Agent.Backends.Docker.Spec;
 
@@ -40,27 +38,7 @@ internal sealed class DockerTaskPlan
     {
         var profile = LabelProfile.For(config, run.Label.Name);
         List<string> notes = [];
-        var parsed = WorkflowParser.ParseSingleJob(System.Text.Encoding.UTF8.GetString(run.Task.WorkflowPayload.Span));
-        // A payload that does not parse is the executor's to report, with every problem it has.
-        var workflow = parsed.Workflow;
-        var job = workflow?.Jobs.FirstOrDefault(j => j.Id == run.Job.JobId) ?? (workflow?.Jobs is [var only, ..] ? only : null);
-        var jobSpec = WorkflowContainer.None;
-        List<WorkflowContainer> serviceSpecs = [];
-        if (workflow is not null && job is not null && (job.Container is not null || job.Services.Count > 0))
-        {
-            ExpressionContext context;
-            try
-            {
-                context = ContainerContext.Build(run.Task, workflow, job, run.Label.Name);
-            }
-            catch (Exception e) when (e is ExpressionException or MatrixException)
-            {
-                throw new ContainerSpecException($"line {job.Line}: the env or matrix of job '{job.Id}' cannot be evaluated: {e.Message}", e);
-            }
-
-            jobSpec = job.Container is { } container ? WorkflowContainer.Evaluate(null, container, context) : WorkflowContainer.None;
-            serviceSpecs = [.. job.Services.Select(service => WorkflowContainer.Evaluate(service.Key, service.Value, context))];
-        }
+        var (jobSpec, serviceSpecs) = TaskContainers.Evaluate(run);
 
         // A label written without an image has the default one by now: the profile's image replaces that.
         var labelImage = run.Label.Argument == Label.DefaultDockerArgument && profile.Image is { } profileImage

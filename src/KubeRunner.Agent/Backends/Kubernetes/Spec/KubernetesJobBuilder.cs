@@ -17,6 +17,9 @@ internal static class KubernetesJobBuilder
     public const string TokenDirectory = "/__kube-runner-token";
     public const string Workspace = "/workspace";
 
+    /// <summary>The runner's own files (event and output files, RUNNER_TEMP), on an emptyDir so that any user may write them.</summary>
+    public const string ActDirectory = "/var/run/act";
+
     /// <summary>Where the executor image holds the executor bundle the init container copies.</summary>
     public const string ExecutorImageBundle = "/kube-runner-executor";
 
@@ -113,6 +116,9 @@ internal static class KubernetesJobBuilder
         }));
 
         var ephemeralLimit = limits.GetValueOrDefault("ephemeral-storage");
+        // The containers of a pod share its network: services listen on localhost, and their ids
+        // resolve there, so a workflow written for Docker (redis:6379) works unchanged.
+        var aliases = request.Services.Select(s => s.ServiceId).OfType<string>().Select(ServiceAlias.From).Distinct(StringComparer.Ordinal).ToList();
         return new V1PodSpec
         {
             RestartPolicy = "Never",
@@ -126,6 +132,7 @@ internal static class KubernetesJobBuilder
             RuntimeClassName = NullIfEmpty(profile.RuntimeClass),
             ImagePullSecrets = profile.ImagePullSecrets.Length == 0 ? null : [.. profile.ImagePullSecrets.Select(s => new V1LocalObjectReference { Name = s })],
             SecurityContext = profile.PodSecurityContext,
+            HostAliases = aliases.Count == 0 ? null : [new V1HostAlias { Ip = "127.0.0.1", Hostnames = aliases }],
             InitContainers = initContainers,
             Containers =
             [
@@ -148,6 +155,7 @@ internal static class KubernetesJobBuilder
                         new V1VolumeMount { Name = "executor", MountPath = BundleDirectory, ReadOnlyProperty = true },
                         new V1VolumeMount { Name = "token", MountPath = TokenDirectory, ReadOnlyProperty = true },
                         new V1VolumeMount { Name = "workspace", MountPath = Workspace },
+                        new V1VolumeMount { Name = "act", MountPath = ActDirectory },
                     ],
                 },
             ],
@@ -155,6 +163,7 @@ internal static class KubernetesJobBuilder
             [
                 new V1Volume { Name = "executor", EmptyDir = new V1EmptyDirVolumeSource() },
                 new V1Volume { Name = "workspace", EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = ephemeralLimit is null ? null : new ResourceQuantity(WorkspaceLimit(ephemeralLimit)) } },
+                new V1Volume { Name = "act", EmptyDir = new V1EmptyDirVolumeSource() },
                 new V1Volume { Name = "token", Secret = new V1SecretVolumeSource { SecretName = name, Items = [new V1KeyToPath { Key = TokenKey, Path = TokenKey }], DefaultMode = 256 } },
             ],
         };
@@ -181,6 +190,7 @@ internal static class KubernetesJobBuilder
         new() { Name = "KUBE_RUNNER_AGENT", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = $"kube-runner-task-{request.TaskId.ToString(CultureInfo.InvariantCulture)}", Key = AgentKey } } },
         new() { Name = "KUBE_RUNNER_TASK_ID", Value = request.TaskId.ToString(CultureInfo.InvariantCulture) },
         new() { Name = "KUBE_RUNNER_TOKEN_FILE", Value = $"{TokenDirectory}/{TokenKey}" },
+        new() { Name = "KUBE_RUNNER_RECONNECT_WINDOW", Value = request.ReconnectWindow.TotalSeconds.ToString(CultureInfo.InvariantCulture) },
     ];
 
     private static List<V1EnvVar>? Env(WorkflowContainer container) =>

@@ -8,6 +8,7 @@ namespace KubeRunner.Agent.Backends.Kubernetes.Spec;
 /// <param name="Namespace">kubernetes.namespace, used when the profile names none.</param>
 /// <param name="Container">The job's evaluated <c>container:</c>, or <see cref="WorkflowContainer.None"/>.</param>
 /// <param name="Services">The job's evaluated <c>services:</c>, in the workflow's order.</param>
+/// <param name="ReconnectWindow">How long the executor keeps trying to reach a restarting agent (executor.reconnect_window).</param>
 /// <param name="SecretValues">The task's secret values: none may end up in an object (checked, not trusted).</param>
 internal sealed record KubernetesJobRequest(
     KubernetesProfile Profile,
@@ -21,6 +22,7 @@ internal sealed record KubernetesJobRequest(
     WorkflowContainer Container,
     IReadOnlyList<WorkflowContainer> Services,
     TimeSpan TaskTimeout,
+    TimeSpan ReconnectWindow,
     string AgentAddress,
     string ExecutorToken,
     IReadOnlyCollection<string> SecretValues);

@@ -1,0 +1,129 @@
+using KubeRunner.Agent.Tests.Cli;
+using KubeRunner.Agent.Tests.TestSupport;
+using KubeRunner.Protocol.Runner.V1;
+using KubeRunner.Testing;
+using KubeRunner.Testing.Docker;
+using KubeRunner.Testing.FakeForge;
+using KubeRunner.Testing.FakeKubernetes;
+using KubeRunner.Testing.FakeKubernetes.Docker;
+
+namespace KubeRunner.Agent.Tests.EndToEnd.Kubernetes;
+
+/// <summary>The daemon as a separate process with a Kubernetes label, killed while its Job runs and started again.</summary>
+public sealed class KubernetesRestartTests
+{
+    private const string LongJob = """
+        on: push
+        jobs:
+          build:
+            runs-on: linux
+            steps:
+              - name: before and during the restart
+                run: |
+                  echo first
+                  sleep 6
+                  echo after the sleep
+              - name: after the restart
+                run: for i in $(seq 1 200); do echo "row $i"; done
+        """;
+
+    [Fact]
+    public async Task Daemon_KilledMidKubernetesJobAndRestarted_AdoptsTheJobAndEveryRowIsThereOnce()
+    {
+        await using var pods = await DockerPodRunner.StartAsync();
+        await using var kube = await FakeKubeApiServer.StartAsync(new FakeKubeOptions { PodRunner = pods });
+        await using var forge = await FakeForge.StartAsync();
+        using var cli = new CliRun();
+        await WriteRunnerAsync(forge, kube, cli);
+        var job = forge.EnqueueJob(new FakeJob { WorkflowYaml = LongJob, RunsOn = ["linux"] });
+
+        long taskId;
+        using (var first = AgentProcess.Start(cli.Directory, "daemon", "--config", "config.yaml"))
+        {
+            taskId = (await first.WhileRunningAsync(forge.WaitForTaskAsync(t => t.JobId == job && t.LogRows.Any(r => r.Content == "first"), TestTimeouts.Scenario))).Id;
+            first.KillAgentOnly();
+            await first.WaitForExitAsync(TestTimeouts.Default);
+        }
+
+        // The Job outlived the agent, and says where its rows start.
+        var jobName = $"kube-runner-task-{taskId}";
+        Assert.NotNull(kube.GetJob(KubernetesRunner.Namespace, jobName));
+
+        FakeTask task;
+        using (var second = AgentProcess.Start(cli.Directory, "daemon", "--config", "config.yaml"))
+        {
+            task = await second.WhileRunningAsync(forge.WaitForTaskAsync(t => t.JobId == job && t.IsDone, TestTimeouts.Scenario));
+            var deadline = DateTime.UtcNow + TestTimeouts.Default;
+            while (kube.GetJob(KubernetesRunner.Namespace, jobName) is not null && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200));
+            }
+
+            second.Terminate();
+            await second.WaitForExitAsync(TestTimeouts.Scenario);
+            var rows = task.LogRows.Select(r => r.Content).ToList();
+            Assert.True(task.Result == Result.Success, string.Join("\n", rows) + "\n--- agent:\n" + second.Error);
+            var start = rows.IndexOf("first");
+            string[] expected = ["first", "after the sleep", .. Enumerable.Range(1, 200).Select(i => $"row {i}")];
+            Assert.Equal(expected, rows.Skip(start).Take(expected.Length));
+            Assert.Single(rows, r => r == "first");
+            Assert.Equal([Result.Success, Result.Success], task.Steps.Select(s => s.Result));
+            Assert.Equal(200, task.Steps[1].LogLength);
+            Assert.Equal("row 1", rows[(int)task.Steps[1].LogIndex]);
+            Assert.Null(kube.GetJob(KubernetesRunner.Namespace, jobName));
+        }
+    }
+
+    [Fact]
+    public async Task Daemon_RestartedWithoutItsLocalRecords_AdoptsTheJobFromItsAnnotations()
+    {
+        // As an agent pod rescheduled to another node: the same registration, none of the files.
+        await using var pods = await DockerPodRunner.StartAsync();
+        await using var kube = await FakeKubeApiServer.StartAsync(new FakeKubeOptions { PodRunner = pods });
+        await using var forge = await FakeForge.StartAsync();
+        using var cli = new CliRun();
+        await WriteRunnerAsync(forge, kube, cli);
+        var job = forge.EnqueueJob(new FakeJob { WorkflowYaml = LongJob, RunsOn = ["linux"] });
+
+        using (var first = AgentProcess.Start(cli.Directory, "daemon", "--config", "config.yaml"))
+        {
+            await first.WhileRunningAsync(forge.WaitForTaskAsync(t => t.JobId == job && t.LogRows.Any(r => r.Content == "first"), TestTimeouts.Scenario));
+            first.KillAgentOnly();
+            await first.WaitForExitAsync(TestTimeouts.Default);
+        }
+
+        Directory.Delete(Path.Combine(cli.Directory, "agent", "kube-runner-tasks"), recursive: true);
+        using var second = AgentProcess.Start(cli.Directory, "daemon", "--config", "config.yaml");
+        FakeTask task;
+        try
+        {
+            task = await second.WhileRunningAsync(forge.WaitForTaskAsync(t => t.JobId == job && t.IsDone, TestTimeouts.Scenario));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\n--- agent:\n{second.Out}\n{second.Error}", e);
+        }
+
+        second.Terminate();
+        await second.WaitForExitAsync(TestTimeouts.Scenario);
+
+        var rows = task.LogRows.Select(r => r.Content).ToList();
+        Assert.True(task.Result == Result.Success, string.Join("\n", rows) + "\n--- agent:\n" + second.Error);
+        Assert.Single(rows, r => r == "first");
+        Assert.Single(rows, r => r == "row 200");
+    }
+
+    private static async Task WriteRunnerAsync(FakeForge forge, FakeKubeApiServer kube, CliRun cli)
+    {
+        var image = await TestImages.EnsureAsync(TestImage.Busybox);
+        var executorImage = await ExecutorImage.EnsureAsync();
+        var (listen, address) = await KubernetesPods.AgentAddressAsync();
+        var registered = forge.AddRunner("kubernetes-runner", ["linux"]);
+        DaemonCommandTests.WriteRunnerFile(cli, forge.Url, registered.Uuid, registered.Token, "linux:kubernetes");
+        cli.Write("kubeconfig", KubernetesRunner.Kubeconfig(kube.Url));
+        cli.Write("config.yaml", "runner:\n  fetch_interval: 100ms\n  report_interval: 200ms\n"
+            + $"executor:\n  path: {ExecutorBuild.Path}\n  socket: agent/kube-runner.sock\n  kill_grace: 2s\n  listen: {listen}\n"
+            + $"kubernetes:\n  kubeconfig: kubeconfig\n  namespace: {KubernetesRunner.Namespace}\n  agent_address: {address}\n"
+            + $"  profiles:\n    linux:\n      image: {image}\n      executor_image: {executorImage}\n");
+    }
+}
