@@ -56,6 +56,8 @@ internal static class EventIds
     public const int TaskStateFailed = 509;
     public const int ExecutorActionRequested = 510;
     public const int ExecutorEventApplied = 511;
+    public const int TaskAbandoned = 512;
+    public const int TaskAbandonedNotReported = 513;
 
     // 6xx: actions (resolving, downloading and caching what uses: steps name)
     public const int ActionResolved = 600;

@@ -26,7 +26,11 @@ internal sealed class KubernetesAdoption(
     // The Jobs DiscoverAsync listed, per namespace, so that PrepareAsync sweeps without asking again.
     private readonly Dictionary<string, IList<V1Job>> _listed = new(StringComparer.Ordinal);
 
+    private readonly List<long> _abandoned = [];
+
     public string Backend => KubernetesBackend.BackendName;
+
+    public IReadOnlyCollection<long> Abandoned => _abandoned;
 
     private string Selector => $"{KubernetesLabels.RunnerUuid}={KubernetesNames.ToLabelValue(runnerUuid)}";
 
@@ -72,6 +76,11 @@ internal sealed class KubernetesAdoption(
                 if (!keep.Contains(TaskIdOf(job)) && await api.DeleteJobAsync(ns, job.Name(), job.Uid(), token))
                 {
                     KubernetesLog.LeftoverRemoved(logger, "Job", ns, job.Name(), TaskIdOf(job));
+                    if (!IsFinished(job) && long.TryParse(TaskIdOf(job), NumberStyles.None, CultureInfo.InvariantCulture, out var taskId))
+                    {
+                        // Its task may still show as running on the forge.
+                        _abandoned.Add(taskId);
+                    }
                 }
             }
 

@@ -21,6 +21,12 @@ internal interface IBackendAdoption
     /// </summary>
     Task PrepareAsync(IReadOnlyCollection<TaskRecord> adopted, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Tasks whose objects <see cref="PrepareAsync"/> stopped although the forge may still show them
+    /// running (their executor never got as far as a takeover needs): the agent fails them on the forge.
+    /// </summary>
+    IReadOnlyCollection<long> Abandoned => [];
+
     /// <summary>Starts watching the executor of a taken-over task.</summary>
     IAdoptedExecutor Open(TaskRecord record);
 }

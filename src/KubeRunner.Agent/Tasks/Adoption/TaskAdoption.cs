@@ -51,6 +51,11 @@ internal sealed partial class TaskAdoption(
             await backend.PrepareAsync([.. records.Where(r => r.BackendName == backend.Backend)], cancellationToken);
         }
 
+        foreach (var taskId in byName.Values.SelectMany(b => b.Abandoned).Distinct().Where(id => records.All(r => r.TaskId != id)))
+        {
+            poller.Adopt(taskId, shutdown => FailAbandonedAsync(taskId, shutdown));
+        }
+
         foreach (var record in records)
         {
             if (!byName.TryGetValue(record.BackendName, out var backend))
@@ -93,6 +98,26 @@ internal sealed partial class TaskAdoption(
             session.Dispose();
             await reporter.DisposeAsync();
             await CleanUpAsync(record, executor);
+        }
+    }
+
+    /// <summary>Ends on the forge a task whose job was stopped because it could not be taken over, so that it does not stay running there.</summary>
+    private async Task FailAbandonedAsync(long taskId, CancellationToken shutdown)
+    {
+        await using var reporter = reporters.CreateAdopted(taskId, 0);
+        try
+        {
+            reporter.ResumeAt(await ForgeRowsAsync(taskId, shutdown));
+            reporter.Start();
+            await reporter.CompleteAsync(Result.Failure,
+                "The runner restarted before this job's executor had started, so it could not take the job over; it stopped the job. Run the job again.",
+                CancellationToken.None);
+            Log.Abandoned(logger, taskId);
+        }
+        catch (Exception e) when (ForgeErrors.IsTransient(e) || e is OperationCanceledException)
+        {
+            // The forge's own timeout for lost tasks remains.
+            Log.AbandonedNotReported(logger, taskId, e.Message);
         }
     }
 
@@ -161,6 +186,12 @@ internal sealed partial class TaskAdoption(
 
         [LoggerMessage(Diagnostics.EventIds.TaskStateFailed, LogLevel.Warning, "A running-task record cannot be used and is left in place: {Problem}")]
         public static partial void RecordUnreadable(ILogger logger, string problem);
+
+        [LoggerMessage(Diagnostics.EventIds.TaskAbandoned, LogLevel.Warning, "Task {TaskId}: its job was stopped because it could not be taken over; failed it on the forge")]
+        public static partial void Abandoned(ILogger logger, long taskId);
+
+        [LoggerMessage(Diagnostics.EventIds.TaskAbandonedNotReported, LogLevel.Warning, "Task {TaskId}: its job was stopped because it could not be taken over, and the forge could not be told: {Problem}")]
+        public static partial void AbandonedNotReported(ILogger logger, long taskId, string problem);
 
         [LoggerMessage(Diagnostics.EventIds.TaskCleanupFailed, LogLevel.Warning, "Task {TaskId}: cleaning up after the adopted task failed")]
         public static partial void CleanupFailed(ILogger logger, long taskId, Exception exception);

@@ -113,6 +113,36 @@ public sealed class KubernetesRestartTests
         Assert.Single(rows, r => r == "row 200");
     }
 
+    [Fact]
+    public async Task Daemon_KilledBeforeTheExecutorStarted_FailsTheTaskOnTheForgeAndDeletesItsJob()
+    {
+        // Scripted pods stay Pending: the executor never runs, so there is nothing to take over.
+        await using var kube = await FakeKubeApiServer.StartAsync();
+        await using var forge = await FakeForge.StartAsync();
+        using var cli = new CliRun();
+        await WriteRunnerAsync(forge, kube, cli);
+        var job = forge.EnqueueJob(new FakeJob { WorkflowYaml = LongJob, RunsOn = ["linux"] });
+
+        long taskId;
+        using (var first = AgentProcess.Start(cli.Directory, "daemon", "--config", "config.yaml"))
+        {
+            taskId = (await first.WhileRunningAsync(forge.WaitForTaskAsync(t => t.JobId == job, TestTimeouts.Scenario))).Id;
+            await first.WhileRunningAsync(KubernetesRunner.PodAsync(kube, taskId));
+            first.KillAgentOnly();
+            await first.WaitForExitAsync(TestTimeouts.Default);
+        }
+
+        using var second = AgentProcess.Start(cli.Directory, "daemon", "--config", "config.yaml");
+        var task = await second.WhileRunningAsync(forge.WaitForTaskAsync(t => t.JobId == job && t.IsDone, TestTimeouts.Scenario));
+        second.Terminate();
+        await second.WaitForExitAsync(TestTimeouts.Scenario);
+
+        Assert.True(task.Result == Result.Failure, string.Join("\n", task.LogRows.Select(r => r.Content)) + "\n--- agent:\n" + second.Out);
+        Assert.Contains("The runner restarted before this job's executor had started, so it could not take the job over; it stopped the job. Run the job again.",
+            task.LogRows.Select(r => r.Content));
+        Assert.Null(kube.GetJob(KubernetesRunner.Namespace, $"kube-runner-task-{taskId}"));
+    }
+
     private static async Task WriteRunnerAsync(FakeForge forge, FakeKubeApiServer kube, CliRun cli)
     {
         var image = await TestImages.EnsureAsync(TestImage.Busybox);
