@@ -101,7 +101,9 @@ internal sealed class KubernetesBackend(
         var finished = await launch.WaitAsync(ended, config.Executor.CancelTimeout, cancellationToken);
         if (finished is null)
         {
-            var words = monitor.Failure ?? await EndedWithoutResultAsync(taskId, handle, monitor, ended);
+            var words = monitor.Failure ?? (cancellationToken.IsCancellationRequested && !monitor.Started
+                ? "The job was cancelled before its pod started running it."
+                : await EndedWithoutResultAsync(taskId, handle, monitor, ended));
             await EndAsync();
             return new JobOutcome(cancellationToken.IsCancellationRequested ? Result.Cancelled : Result.Failure, words);
         }
