@@ -2,11 +2,12 @@ using System.Globalization;
 using KubeRunner.Benchmarks;
 using KubeRunner.Benchmarks.Docker;
 using KubeRunner.Benchmarks.Executor;
+using KubeRunner.Benchmarks.Kubernetes;
 using KubeRunner.Testing.Docker;
 
 // Prints the figures of the README's performance table. Each figure is measured in this run next
 // to its baseline, so the ratio holds whatever the machine. Arguments pick groups (reporter, idle,
-// executor, docker); none runs them all.
+// executor, docker, kubernetes); none runs them all.
 var all = args.Length == 0;
 Console.WriteLine("| Benchmark | Figure | Baseline in the same run | Ratio |");
 Console.WriteLine("|---|---|---|---|");
@@ -29,6 +30,14 @@ if (all || args.Contains("idle"))
 if (all || args.Contains("docker"))
 {
     Console.WriteLine(await DockerStartup.RunAsync(ExecutorFootprint.HostBinary));
+}
+
+if (all || args.Contains("kubernetes"))
+{
+    foreach (var line in await KubernetesStartup.RunAsync())
+    {
+        Console.WriteLine(line);
+    }
 }
 
 if (!all && !args.Contains("executor"))

@@ -50,6 +50,30 @@ public sealed class FakeKubeApiServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateJob_AtSubSecondTimes_LogsRequestsAndCreationsAtThoseTimes()
+    {
+        var time = new SettableTime(new DateTimeOffset(2025, 6, 2, 9, 30, 0, 250, TimeSpan.Zero));
+        await using var fake = await FakeKubeApiServer.StartAsync(new FakeKubeOptions { TimeProvider = time });
+        using var client = fake.CreateClient();
+        var atJob = time.Now;
+        var job = await client.BatchV1.CreateNamespacedJobAsync(NewJob(), Ns);
+        time.Now += TimeSpan.FromMilliseconds(300);
+        var atSecret = time.Now;
+        await client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "token" } }, Ns);
+
+        // creationTimestamp keeps whole seconds; the logs keep the clock's precision.
+        Assert.Equal(new DateTime(2025, 6, 2, 9, 30, 0, DateTimeKind.Utc), job.Metadata.CreationTimestamp);
+        var pod = Assert.Single(fake.PodsOfJob(Ns, job.Metadata.Name));
+        Assert.Equal(
+            [new KubeCreation("jobs", Ns, job.Metadata.Name, atJob), new KubeCreation("pods", Ns, pod.Metadata.Name, atJob), new KubeCreation("secrets", Ns, "token", atSecret)],
+            fake.Creations.All);
+        Assert.Equal(atJob, fake.Creations.Of("pods", Ns, pod.Metadata.Name));
+        Assert.Null(fake.Creations.Of("pods", "other", pod.Metadata.Name));
+        Assert.Equal([("jobs", job.Metadata.Name, atJob), ("secrets", "token", atSecret)],
+            fake.Requests.All.Where(r => r.Verb == "create").Select(r => (r.Resource, r.Name, r.Time)));
+    }
+
+    [Fact]
     public async Task ListPods_WithLabelSelectors_ReturnsOnlyMatchingPods()
     {
         await _client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "a", Labels = new Dictionary<string, string> { ["task"] = "1" } } }, Ns);
@@ -242,4 +266,12 @@ public sealed class FakeKubeApiServerTests : IAsyncLifetime
     }
 
     private static V1Job NewJob() => FakeKubeTestJobs.NewJob();
+
+    /// <summary>A clock that stands still until the test moves it.</summary>
+    private sealed class SettableTime(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
 }

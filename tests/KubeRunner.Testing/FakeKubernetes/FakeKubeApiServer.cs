@@ -38,6 +38,8 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
 
     public KubeRequestLog Requests { get; } = new();
 
+    public KubeCreationLog Creations { get; } = new();
+
     internal FakeKubeOptions Options { get; }
 
     internal KubeStore Store { get; }
@@ -112,6 +114,8 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
         }
 
         var created = Store.Create(resource, item);
+        // Before the Job controller reacts, so that a Job's entry precedes its pod's.
+        Creations.Add(new KubeCreation(resource.Plural, created.Metadata.NamespaceProperty, created.Metadata.Name, Options.TimeProvider.GetUtcNow()));
         if (created is V1Job createdJob)
         {
             Jobs.JobCreated(createdJob);

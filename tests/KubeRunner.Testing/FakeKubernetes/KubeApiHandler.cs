@@ -21,6 +21,7 @@ internal sealed class KubeApiHandler(FakeKubeApiServer server)
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
+        var received = server.Options.TimeProvider.GetUtcNow();
         var route = Parse(request.Path.Value ?? "");
         var verb = VerbOf(request, route);
         var logged = 0;
@@ -30,7 +31,7 @@ internal sealed class KubeApiHandler(FakeKubeApiServer server)
             {
                 server.Requests.Add(new KubeRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", verb,
                     route is null ? "" : route.Resource.Plural + (route.Subresource is { } sub ? "/" + sub : ""),
-                    route?.Namespace, route?.Name ?? context.Items[CreatedName] as string, context.Response.StatusCode));
+                    route?.Namespace, route?.Name ?? context.Items[CreatedName] as string, context.Response.StatusCode, received));
             }
         }
 

@@ -5,9 +5,11 @@ namespace KubeRunner.Testing.FakeKubernetes;
 /// <summary>
 /// One API request as the audit log would record it: <paramref name="Verb"/> is Kubernetes' verb
 /// (create, get, list, watch, delete, update, patch), <paramref name="Resource"/> the plural
-/// (e.g. <c>jobs</c>, <c>pods/log</c>).
+/// (e.g. <c>jobs</c>, <c>pods/log</c>), <paramref name="Time"/> when it arrived (the audit log's
+/// requestReceivedTimestamp, at the precision of the fake's clock).
 /// </summary>
-public sealed record KubeRequest(string Method, string Path, string Query, string Verb, string Resource, string? Namespace, string? Name, int StatusCode);
+public sealed record KubeRequest(string Method, string Path, string Query, string Verb, string Resource, string? Namespace, string? Name, int StatusCode,
+    DateTimeOffset Time);
 
 /// <summary>Every request the fake answered, in arrival order, so tests can count API calls per job.</summary>
 public sealed class KubeRequestLog
