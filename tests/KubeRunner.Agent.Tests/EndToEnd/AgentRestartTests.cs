@@ -1,6 +1,5 @@
 using KubeRunner.Agent.Tests.Cli;
 using KubeRunner.Agent.Tests.TestSupport;
-using KubeRunner.Protocol.Runner.V1;
 using KubeRunner.Testing;
 using KubeRunner.Testing.FakeForge;
 
@@ -9,21 +8,6 @@ namespace KubeRunner.Agent.Tests.EndToEnd;
 /// <summary>The agent is killed while a host job runs; the next agent process takes the job over.</summary>
 public sealed class AgentRestartTests
 {
-    private const string Workflow = """
-        on: push
-        jobs:
-          build:
-            runs-on: linux
-            steps:
-              - name: before and during the restart
-                run: |
-                  echo first
-                  sleep 4
-                  echo after the sleep
-              - name: after the restart
-                run: for i in $(seq 1 200); do echo "row $i"; done
-        """;
-
     [Fact]
     public async Task Daemon_KilledMidJobAndRestarted_TaskCompletesWithEveryRowOnce()
     {
@@ -32,7 +16,7 @@ public sealed class AgentRestartTests
         using var cli = new CliRun();
         DaemonCommandTests.WriteRunnerFile(cli, forge.Url, registered.Uuid, registered.Token, "linux:host");
         cli.Write("config.yaml", $"runner:\n  fetch_interval: 100ms\n  report_interval: 200ms\nexecutor:\n  path: {ExecutorBuild.Path}\n");
-        var job = forge.EnqueueJob(new FakeJob { WorkflowYaml = Workflow, RunsOn = ["linux"] });
+        var job = forge.EnqueueJob(new FakeJob { WorkflowYaml = RestartJob.Workflow(4), RunsOn = ["linux"] });
 
         using (var first = AgentProcess.Start(cli.Directory, "daemon", "--config", "config.yaml"))
         {
@@ -46,17 +30,6 @@ public sealed class AgentRestartTests
         second.Terminate();
         await second.WaitForExitAsync(TestTimeouts.Scenario);
 
-        var rows = task.LogRows.Select(r => r.Content).ToList();
-        Assert.True(task.Result == Result.Success, string.Join("\n", rows) + "\n--- agent:\n" + second.Error);
-        // Every row the executor produced is on the forge exactly once, in order.
-        var start = rows.IndexOf("first");
-        string[] expected = ["first", "after the sleep", .. Enumerable.Range(1, 200).Select(i => $"row {i}")];
-        Assert.Equal(expected, rows.Skip(start).Take(expected.Length));
-        Assert.Single(rows, r => r == "first");
-        Assert.Equal([Result.Success, Result.Success], task.Steps.Select(s => s.Result));
-        var second200 = task.Steps[1];
-        Assert.Equal(200, second200.LogLength);
-        Assert.Equal("row 1", rows[(int)second200.LogIndex]);
-        Assert.Equal(start, task.Steps[0].LogIndex);
+        RestartJob.AssertEveryRowOnce(task, second.Error);
     }
 }

@@ -21,33 +21,11 @@ internal static class KubernetesRunner
         string kubernetesConfig = "", string executorConfig = "", FakeForgeOptions? forgeOptions = null)
     {
         var kubeconfig = Path.Combine(Path.GetTempPath(), $"kube-runner-test-{Guid.NewGuid():N}.kubeconfig");
-        await File.WriteAllTextAsync(kubeconfig, Kubeconfig(kube.Url));
+        await File.WriteAllTextAsync(kubeconfig, kube.Kubeconfig(Namespace));
         return await HostRunner.StartWithLabelAsync("linux:kubernetes", executorConfig,
             $"kubernetes:\n  kubeconfig: {kubeconfig}\n  namespace: {Namespace}\n  agent_address: {agentAddress}\n" + kubernetesConfig
             + "  profiles:\n    linux:\n" + profile, forgeOptions: forgeOptions);
     }
-
-    /// <summary>A kubeconfig as kubectl writes one, for a server without TLS.</summary>
-    public static string Kubeconfig(string server) => $"""
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: fake
-          cluster:
-            server: {server}
-        users:
-        - name: runner
-          user:
-            token: test-token
-        contexts:
-        - name: fake
-          context:
-            cluster: fake
-            user: runner
-            namespace: {Namespace}
-        current-context: fake
-
-        """;
 
     /// <summary>Waits until the Job of the runner's next task has a pod, and returns the pod's name.</summary>
     public static async Task<(string Job, string Pod)> PodAsync(FakeKubeApiServer kube, long taskId)

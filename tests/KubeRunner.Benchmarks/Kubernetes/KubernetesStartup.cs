@@ -32,7 +32,7 @@ internal static class KubernetesStartup
     {
         await using var kube = await FakeKubeApiServer.StartAsync();
         var kubeconfig = Path.Combine(Path.GetTempPath(), $"kube-runner-bench-{Guid.NewGuid():N}.kubeconfig");
-        await File.WriteAllTextAsync(kubeconfig, Kubeconfig(kube.Url));
+        await File.WriteAllTextAsync(kubeconfig, kube.Kubeconfig(Namespace));
         try
         {
             List<TaskTimes> tasks = [];
@@ -147,27 +147,6 @@ internal static class KubernetesStartup
     }
 
     private static V1ObjectMeta Meta(string name, V1ObjectMeta of) => new() { Name = name, Labels = of.Labels, Annotations = of.Annotations };
-
-    private static string Kubeconfig(string server) => $"""
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: fake
-          cluster:
-            server: {server}
-        users:
-        - name: runner
-          user:
-            token: bench-token
-        contexts:
-        - name: fake
-          context:
-            cluster: fake
-            user: runner
-            namespace: {Namespace}
-        current-context: fake
-
-        """;
 
     private static TimeSpan Median(List<TimeSpan> values) => values.Order().ElementAt(values.Count / 2);
 

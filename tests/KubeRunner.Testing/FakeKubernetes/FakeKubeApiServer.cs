@@ -75,6 +75,29 @@ public sealed partial class FakeKubeApiServer : IAsyncDisposable
     /// <summary>A client of the real KubernetesClient library pointed at this server.</summary>
     public Kubernetes CreateClient() => new(new KubernetesClientConfiguration { Host = Url });
 
+    /// <summary>A kubeconfig for this server as kubectl writes one (no TLS), for a client that reads its configuration from a file.</summary>
+    /// <param name="ns">The context's default namespace.</param>
+    public string Kubeconfig(string ns) => $"""
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: fake
+          cluster:
+            server: {Url}
+        users:
+        - name: runner
+          user:
+            token: test-token
+        contexts:
+        - name: fake
+          context:
+            cluster: fake
+            user: runner
+            namespace: {ns}
+        current-context: fake
+
+        """;
+
     public async ValueTask DisposeAsync() => await LoopbackApp.StopAsync(_app, _shutdown);
 
     /// <summary>Stores a new object as the API server would: name from generateName, uid, resourceVersion, creationTimestamp.</summary>

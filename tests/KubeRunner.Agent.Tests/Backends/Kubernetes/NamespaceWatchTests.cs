@@ -101,7 +101,7 @@ public sealed class NamespaceWatchTests
     private static KubernetesApi Api(FakeKubeApiServer fake)
     {
         var kubeconfig = Path.Combine(Path.GetTempPath(), $"kube-runner-test-{Guid.NewGuid():N}.kubeconfig");
-        File.WriteAllText(kubeconfig, TestSupport.KubernetesRunner.Kubeconfig(fake.Url));
+        File.WriteAllText(kubeconfig, fake.Kubeconfig(Ns));
         return new KubernetesApi(new KubernetesOptions { Kubeconfig = kubeconfig }, TimeProvider.System);
     }
 

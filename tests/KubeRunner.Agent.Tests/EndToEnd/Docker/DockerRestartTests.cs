@@ -13,28 +13,13 @@ namespace KubeRunner.Agent.Tests.EndToEnd.Docker;
 /// </summary>
 public sealed class DockerRestartTests
 {
-    private const string LongJob = """
-        on: push
-        jobs:
-          build:
-            runs-on: linux
-            steps:
-              - name: before and during the restart
-                run: |
-                  echo first
-                  sleep 6
-                  echo after the sleep
-              - name: after the restart
-                run: for i in $(seq 1 200); do echo "row $i"; done
-        """;
-
     [Fact]
     public async Task Daemon_KilledMidDockerJobAndRestarted_TaskCompletesWithEveryRowOnceAndLeavesNothing()
     {
         await using var forge = await FakeForge.StartAsync();
         using var cli = new CliRun();
         var uuid = await WriteDockerRunnerAsync(forge, cli, TestImage.Debian);
-        var job = forge.EnqueueJob(new FakeJob { WorkflowYaml = LongJob, RunsOn = ["linux"] });
+        var job = forge.EnqueueJob(new FakeJob { WorkflowYaml = RestartJob.Workflow(6), RunsOn = ["linux"] });
 
         using (var first = AgentProcess.Start(cli.Directory, "daemon", "--config", "config.yaml"))
         {
@@ -55,17 +40,7 @@ public sealed class DockerRestartTests
             await second.WaitForExitAsync(TestTimeouts.Scenario);
             Assert.True(left.Count == 0, $"left after the task: {string.Join(", ", left)}\n--- agent:\n{second.Error}");
 
-            var rows = task.LogRows.Select(r => r.Content).ToList();
-            Assert.True(task.Result == Result.Success, string.Join("\n", rows) + "\n--- agent:\n" + second.Error);
-            // Every row the executor produced is on the forge exactly once, in order.
-            var start = rows.IndexOf("first");
-            string[] expected = ["first", "after the sleep", .. Enumerable.Range(1, 200).Select(i => $"row {i}")];
-            Assert.Equal(expected, rows.Skip(start).Take(expected.Length));
-            Assert.Single(rows, r => r == "first");
-            Assert.Equal([Result.Success, Result.Success], task.Steps.Select(s => s.Result));
-            Assert.Equal(200, task.Steps[1].LogLength);
-            Assert.Equal("row 1", rows[(int)task.Steps[1].LogIndex]);
-            Assert.Equal(start, task.Steps[0].LogIndex);
+            RestartJob.AssertEveryRowOnce(task, second.Error);
         }
 
         Assert.Empty(await DockerRunner.LeftoversAsync(uuid));

@@ -12,20 +12,7 @@ namespace KubeRunner.Agent.Tests.EndToEnd.Kubernetes;
 /// <summary>The daemon as a separate process with a Kubernetes label, killed while its Job runs and started again.</summary>
 public sealed class KubernetesRestartTests
 {
-    private const string LongJob = """
-        on: push
-        jobs:
-          build:
-            runs-on: linux
-            steps:
-              - name: before and during the restart
-                run: |
-                  echo first
-                  sleep 6
-                  echo after the sleep
-              - name: after the restart
-                run: for i in $(seq 1 200); do echo "row $i"; done
-        """;
+    private static readonly string LongJob = RestartJob.Workflow(6);
 
     [Fact]
     public async Task Daemon_KilledMidKubernetesJobAndRestarted_AdoptsTheJobAndEveryRowIsThereOnce()
@@ -47,7 +34,7 @@ public sealed class KubernetesRestartTests
 
         // The Job outlived the agent, and says where its rows start.
         var jobName = $"kube-runner-task-{taskId}";
-        Assert.NotNull(kube.GetJob(KubernetesRunner.Namespace, jobName));
+        Assert.Contains("kube-runner.forgejo.org/base-row", kube.GetJob(KubernetesRunner.Namespace, jobName)!.Metadata.Annotations.Keys);
 
         FakeTask task;
         using (var second = AgentProcess.Start(cli.Directory, "daemon", "--config", "config.yaml"))
@@ -61,15 +48,7 @@ public sealed class KubernetesRestartTests
 
             second.Terminate();
             await second.WaitForExitAsync(TestTimeouts.Scenario);
-            var rows = task.LogRows.Select(r => r.Content).ToList();
-            Assert.True(task.Result == Result.Success, string.Join("\n", rows) + "\n--- agent:\n" + second.Error);
-            var start = rows.IndexOf("first");
-            string[] expected = ["first", "after the sleep", .. Enumerable.Range(1, 200).Select(i => $"row {i}")];
-            Assert.Equal(expected, rows.Skip(start).Take(expected.Length));
-            Assert.Single(rows, r => r == "first");
-            Assert.Equal([Result.Success, Result.Success], task.Steps.Select(s => s.Result));
-            Assert.Equal(200, task.Steps[1].LogLength);
-            Assert.Equal("row 1", rows[(int)task.Steps[1].LogIndex]);
+            RestartJob.AssertEveryRowOnce(task, second.Out);
             Assert.Null(kube.GetJob(KubernetesRunner.Namespace, jobName));
         }
     }
@@ -150,7 +129,7 @@ public sealed class KubernetesRestartTests
         var (listen, address) = await KubernetesPods.AgentAddressAsync();
         var registered = forge.AddRunner("kubernetes-runner", ["linux"]);
         DaemonCommandTests.WriteRunnerFile(cli, forge.Url, registered.Uuid, registered.Token, "linux:kubernetes");
-        cli.Write("kubeconfig", KubernetesRunner.Kubeconfig(kube.Url));
+        cli.Write("kubeconfig", kube.Kubeconfig(KubernetesRunner.Namespace));
         cli.Write("config.yaml", "runner:\n  fetch_interval: 100ms\n  report_interval: 200ms\n"
             + $"executor:\n  path: {ExecutorBuild.Path}\n  socket: agent/kube-runner.sock\n  kill_grace: 2s\n  listen: {listen}\n"
             + $"kubernetes:\n  kubeconfig: kubeconfig\n  namespace: {KubernetesRunner.Namespace}\n  agent_address: {address}\n"
