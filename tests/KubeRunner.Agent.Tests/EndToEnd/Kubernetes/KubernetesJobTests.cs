@@ -88,6 +88,24 @@ public sealed class KubernetesJobTests
     }
 
     [Fact]
+    public async Task Job_ProfileRunsAsNonRootUser_ExecutorReadsItsTokenAndRunsTheSteps()
+    {
+        await using var cluster = await KubernetesPods.StartAsync(TestImage.Busybox, "      security_context:\n        runAsUser: 1000\n        runAsGroup: 1000\n");
+        var task = await cluster.Runner.RunAsync("""
+            on: push
+            jobs:
+              build:
+                runs-on: linux
+                steps:
+                  - run: echo "uid $(id -u)" && touch "$RUNNER_TEMP/x" && echo wrote
+            """);
+
+        Assert.True(task.Result == Result.Success, cluster.Runner.Explain(task));
+        Assert.Contains("uid 1000", task.LogRows.Select(r => r.Content));
+        Assert.Contains("wrote", task.LogRows.Select(r => r.Content));
+    }
+
+    [Fact]
     public async Task Job_CancelledMidStep_EndsCancelledAndItsJobAndPodGoWithin10Seconds()
     {
         await using var cluster = await KubernetesPods.StartAsync(TestImage.Busybox);

@@ -164,7 +164,9 @@ internal static class KubernetesJobBuilder
                 new V1Volume { Name = "executor", EmptyDir = new V1EmptyDirVolumeSource() },
                 new V1Volume { Name = "workspace", EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = ephemeralLimit is null ? null : new ResourceQuantity(WorkspaceLimit(ephemeralLimit)) } },
                 new V1Volume { Name = "act", EmptyDir = new V1EmptyDirVolumeSource() },
-                new V1Volume { Name = "token", Secret = new V1SecretVolumeSource { SecretName = name, Items = [new V1KeyToPath { Key = TokenKey, Path = TokenKey }], DefaultMode = 256 } },
+                // Readable by any user (0444): the job image may run as a non-root user, and the files of
+                // a secret volume belong to root. The token gives no more than the job's own steps have.
+                new V1Volume { Name = "token", Secret = new V1SecretVolumeSource { SecretName = name, Items = [new V1KeyToPath { Key = TokenKey, Path = TokenKey }], DefaultMode = 292 } },
             ],
         };
     }
