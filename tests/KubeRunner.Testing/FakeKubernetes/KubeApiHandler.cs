@@ -24,13 +24,13 @@ internal sealed class KubeApiHandler(FakeKubeApiServer server)
         var received = server.Options.TimeProvider.GetUtcNow();
         var route = Parse(request.Path.Value ?? "");
         var verb = VerbOf(request, route);
+        var resource = route is null ? "" : route.Resource.Plural + (route.Subresource is { } sub ? "/" + sub : "");
         var logged = 0;
         void Log()
         {
             if (Interlocked.Exchange(ref logged, 1) == 0)
             {
-                server.Requests.Add(new KubeRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", verb,
-                    route is null ? "" : route.Resource.Plural + (route.Subresource is { } sub ? "/" + sub : ""),
+                server.Requests.Add(new KubeRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", verb, resource,
                     route?.Namespace, route?.Name ?? context.Items[CreatedName] as string, context.Response.StatusCode, received));
             }
         }
@@ -46,6 +46,17 @@ internal sealed class KubeApiHandler(FakeKubeApiServer server)
             if (route is null)
             {
                 throw new KubeApiException(HttpStatusCode.NotFound, "NotFound", "the server could not find the requested resource");
+            }
+
+            if (server.Faults.Take(verb, resource, route.Resource, route.Name) is { } fault)
+            {
+                if (verb == "create")
+                {
+                    // Named in the log as a served create would be, so a test can tell whose request failed.
+                    context.Items[CreatedName] = await NameInBodyAsync(context);
+                }
+
+                throw fault;
             }
 
             await DispatchAsync(context, route, verb);
@@ -137,6 +148,19 @@ internal sealed class KubeApiHandler(FakeKubeApiServer server)
         catch (KubeStrictJsonException e)
         {
             throw KubeApiException.BadRequest($"strict decoding error: {e.Message}");
+        }
+    }
+
+    private static async Task<string?> NameInBodyAsync(HttpContext context)
+    {
+        var body = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync(context.RequestAborted);
+        try
+        {
+            return JsonNode.Parse(body)?["metadata"]?["name"]?.GetValue<string>();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return null;
         }
     }
 

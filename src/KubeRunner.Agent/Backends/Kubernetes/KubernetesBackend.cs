@@ -68,7 +68,7 @@ internal sealed class KubernetesBackend(
         V1Job job;
         try
         {
-            job = await writer.CreateAsync(objects, cancellationToken);
+            job = await writer.CreateAsync(objects, logger, taskId, cancellationToken);
         }
         catch (Exception e) when (e is KubernetesApiException or OperationCanceledException)
         {
@@ -101,8 +101,9 @@ internal sealed class KubernetesBackend(
         var finished = await launch.WaitAsync(ended, config.Executor.CancelTimeout, cancellationToken);
         if (finished is null)
         {
-            var words = monitor.Failure ?? (cancellationToken.IsCancellationRequested && !monitor.Started
-                ? "The job was cancelled before its pod started running it."
+            var words = monitor.Failure
+                // Cancelled before the job container ran: no executor, no output to look for.
+                ?? (cancellationToken.IsCancellationRequested && !monitor.Started ? "The job's pod had not started yet, so no step ran."
                 : await EndedWithoutResultAsync(taskId, handle, monitor, ended));
             await EndAsync();
             return new JobOutcome(cancellationToken.IsCancellationRequested ? Result.Cancelled : Result.Failure, words);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using k8s;
 using k8s.Models;
 using KubeRunner.Agent.Backends.Kubernetes.Api;
 using KubeRunner.Agent.Backends.Kubernetes.Spec;
@@ -26,7 +27,7 @@ internal sealed class KubernetesTaskObjectsWriter(KubernetesApi api)
 
     /// <summary>Creates the task's objects; on a failure removes what it created and throws.</summary>
     /// <exception cref="KubernetesApiException">The API refused a request; the message has its words.</exception>
-    public async Task<V1Job> CreateAsync(KubernetesTaskObjects objects, CancellationToken cancellationToken)
+    public async Task<V1Job> CreateAsync(KubernetesTaskObjects objects, ILogger logger, long taskId, CancellationToken cancellationToken)
     {
         // The Secret first: the pod reads it as it starts, and a pod waiting for a missing Secret looks like a failure.
         var secret = await api.CreateSecretAsync(objects.Secret, cancellationToken);
@@ -37,7 +38,7 @@ internal sealed class KubernetesTaskObjectsWriter(KubernetesApi api)
         }
         catch (Exception e) when (e is KubernetesApiException or OperationCanceledException)
         {
-            await api.DeleteSecretAsync(secret.Namespace(), secret.Name(), secret.Uid(), CancellationToken.None);
+            await RemoveAsync(() => api.DeleteSecretAsync(secret.Namespace(), secret.Name(), secret.Uid(), CancellationToken.None), $"Secret {Describe(secret)}", logger, taskId);
             throw;
         }
 
@@ -52,13 +53,28 @@ internal sealed class KubernetesTaskObjectsWriter(KubernetesApi api)
         }
         catch (Exception e) when (e is KubernetesApiException or OperationCanceledException)
         {
-            await api.DeleteJobAsync(job.Namespace(), job.Name(), job.Uid(), CancellationToken.None);
-            await api.DeleteSecretAsync(secret.Namespace(), secret.Name(), secret.Uid(), CancellationToken.None);
+            await RemoveAsync(() => api.DeleteJobAsync(job.Namespace(), job.Name(), job.Uid(), CancellationToken.None), $"Job {Describe(job)}", logger, taskId);
+            await RemoveAsync(() => api.DeleteSecretAsync(secret.Namespace(), secret.Name(), secret.Uid(), CancellationToken.None), $"Secret {Describe(secret)}", logger, taskId);
             throw;
         }
 
         return job;
     }
+
+    // A refused clean-up must not replace the refusal the task fails with; the next start's sweep finds what is left.
+    private static async Task RemoveAsync(Func<Task> delete, string what, ILogger logger, long taskId)
+    {
+        try
+        {
+            await delete();
+        }
+        catch (KubernetesApiException e)
+        {
+            KubernetesLog.DeleteFailed(logger, taskId, what, e.Message);
+        }
+    }
+
+    private static string Describe(IKubernetesObject<V1ObjectMeta> item) => $"{item.Namespace()}/{item.Name()}";
 
     /// <summary>Writes what a new agent process needs to take the task over into the Job's annotations.</summary>
     public async Task MarkAdoptableAsync(V1Job job, long baseRow, int stepCount, string label, ILogger logger, long taskId)

@@ -58,6 +58,26 @@ public sealed class PodDiagnosisProgressTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Diagnose_JobFailedBeforeThePodShowsWhy_WaitsForThePodThenGivesTheJobCondition()
+    {
+        _task.Server.SetRunning(Ns, Pod);
+        var (running, _) = await _task.ReadAsync();
+        _task.Server.SetTerminated(Ns, Pod, "job", 137, "OOMKilled");
+        var (_, failed) = await _task.ReadAsync();
+        var now = _task.Time.GetUtcNow();
+
+        // The Job's change came through its watch first: the pod as last seen still runs.
+        var early = PodDiagnosis.Diagnose(running, failed, now, Wait);
+        var late = PodDiagnosis.Diagnose(running, failed, now + PodFailures.PodCatchUp, Wait);
+        var caughtUp = await _task.DiagnoseAsync();
+
+        Assert.Equal((null, null, now + PodFailures.PodCatchUp), (early.Failure, early.Progress, early.RecheckAt));
+        Assert.Equal(PodFailureKind.JobFailed, late.Failure?.Kind);
+        Assert.StartsWith("Job kube-runner-task-42 failed (", late.Failure!.Line, StringComparison.Ordinal);
+        Assert.Equal(PodFailureKind.OutOfMemory, caughtUp.Failure?.Kind);
+    }
+
+    [Fact]
     public async Task Diagnose_SchedulerMessageChanges_StateStaysTheSame()
     {
         _task.Server.SetUnschedulable(Ns, Pod, "0/3 nodes are available: 3 Insufficient cpu.");

@@ -34,7 +34,7 @@ internal static class PodDiagnosis
             JobContainerExit = pod is null ? null : PodFacts.JobTerminated(pod)?.ExitCode,
             RecheckAt = progress?.State.Stage == PodStage.WaitingForNode && PodScheduling.Unschedulable(pod!, now) is { } unschedulable
                 ? unschedulable.Since + unschedulableWait
-                : null,
+                : failure is null ? PodFailures.PodCatchUpEnds(pod, job, now) : null,
         };
     }
 }

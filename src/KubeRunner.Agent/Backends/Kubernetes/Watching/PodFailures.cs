@@ -12,14 +12,37 @@ namespace KubeRunner.Agent.Backends.Kubernetes.Watching;
 /// </summary>
 internal static class PodFailures
 {
+    /// <summary>
+    /// How long a failed Job's pod may still look alive before the Job's own condition is reported.
+    /// Jobs and pods come through separate watches, so the Job's Failed condition can arrive before
+    /// the pod's change that caused it, and that change names the failure (OOMKilled, the init container).
+    /// </summary>
+    public static readonly TimeSpan PodCatchUp = TimeSpan.FromSeconds(5);
+
     private static readonly string[] ImagePullReasons = ["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"];
 
     public static PodFailure? Find(V1Pod? pod, V1Job? job, DateTimeOffset now, TimeSpan unschedulableWait) =>
         // The Job controller kills the pod at the deadline: its containers' ends are consequences.
         DeadlineExceeded(job)
         ?? (pod is null ? null : FromPod(pod, now, unschedulableWait))
-        ?? JobFailed(job)
+        ?? (PodCatchUpEnds(pod, job, now) is null ? JobFailed(job) : null)
         ?? (pod?.Status?.Phase == "Failed" ? new PodFailure(PodFailureKind.PodFailed, $"Pod {PodFacts.Name(pod)} failed") : null);
+
+    /// <summary>
+    /// When the Job has failed while its pod, as last seen, still runs: the time after which the
+    /// Job's condition is reported without the pod's change (see <see cref="PodCatchUp"/>); else null.
+    /// </summary>
+    public static DateTimeOffset? PodCatchUpEnds(V1Pod? pod, V1Job? job, DateTimeOffset now)
+    {
+        if (FailedCondition(job) is not { } condition || pod is null || pod.Status?.Phase is "Succeeded" or "Failed" || pod.Metadata?.DeletionTimestamp is not null)
+        {
+            return null;
+        }
+
+        // Without a time (an API server always sets one) there is nothing to wait from.
+        var ends = PodFacts.Utc(condition.LastTransitionTime) + PodCatchUp;
+        return ends > now ? ends : null;
+    }
 
     private static PodFailure? FromPod(V1Pod pod, DateTimeOffset now, TimeSpan unschedulableWait) =>
         PodEvictions.Evicted(pod)

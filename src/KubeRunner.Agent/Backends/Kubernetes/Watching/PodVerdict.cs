@@ -25,8 +25,9 @@ internal sealed record PodVerdict
     public int? JobContainerExit { get; init; }
 
     /// <summary>
-    /// When time alone changes this verdict (an unschedulable pod's wait runs out): no watch event
-    /// comes then, so the caller diagnoses again at this time.
+    /// When time alone changes this verdict (an unschedulable pod's wait runs out, or a failed Job's
+    /// pod did not catch up in time, see <see cref="PodFailures.PodCatchUp"/>): no watch event comes
+    /// then, so the caller diagnoses again at this time.
     /// </summary>
     public DateTimeOffset? RecheckAt { get; init; }
 }
