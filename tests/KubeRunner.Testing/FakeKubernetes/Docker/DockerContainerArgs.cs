@@ -41,7 +41,9 @@ internal static class DockerContainerArgs
 
             // Secret volumes are always read-only, whatever the mount says.
             var readOnly = mount.ReadOnlyProperty == true || pod.Spec.Volumes!.First(v => v.Name == mount.Name).Secret is not null;
-            args.AddRange(["--volume", $"{volume}:{mount.MountPath}{(readOnly ? ":ro" : "")}"]);
+            // nocopy: Docker would otherwise give an empty volume the mode of the image's directory (or of
+            // the working directory it creates, 0755 root), where Kubernetes' emptyDir is always 0777.
+            args.AddRange(["--volume", $"{volume}:{mount.MountPath}:{(readOnly ? "ro," : "")}nocopy"]);
         }
 
         var command = (container.Command ?? []).Select(c => PodEnvironment.Expand(c, env)).ToList();
