@@ -14,7 +14,7 @@ internal sealed class KubernetesApi(KubernetesOptions options, TimeProvider time
     /// <summary>A request other than a watch that takes longer than this is retried.</summary>
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly Lazy<IKubernetes> _client = new(() => KubernetesClients.Create(options));
+    private readonly Lazy<IKubernetes> _client = new(() => KubernetesClients.Create(options, time));
     private readonly ApiRetry _retry = new(time);
 
     /// <summary>The client itself, for watches (which handle their own failures).</summary>

@@ -6,7 +6,7 @@ namespace KubeRunner.Agent.Backends.Kubernetes.Api;
 /// <summary>Makes the API client from kubernetes.kubeconfig, the in-cluster service account, or ~/.kube/config, in that order.</summary>
 internal static class KubernetesClients
 {
-    public static IKubernetes Create(KubernetesOptions options)
+    public static IKubernetes Create(KubernetesOptions options, TimeProvider time)
     {
         var configuration = options.Kubeconfig.Length > 0
             ? KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig)
@@ -15,7 +15,7 @@ internal static class KubernetesClients
                 : KubernetesClientConfiguration.BuildConfigFromConfigFile();
         // Watches stream for minutes; other requests get their own bound (KubernetesApi).
         configuration.HttpClientTimeout = Timeout.InfiniteTimeSpan;
-        return new k8s.Kubernetes(configuration, new RateLimitHandler(options.Qps, options.Burst));
+        return new k8s.Kubernetes(configuration, new RateLimitHandler(options.Qps, options.Burst, time));
     }
 
     public static string Describe(KubernetesOptions options, Exception e) => options.Kubeconfig.Length > 0
