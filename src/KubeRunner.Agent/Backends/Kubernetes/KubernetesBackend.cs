@@ -55,6 +55,11 @@ internal sealed class KubernetesBackend(
         {
             var (container, services) = TaskContainers.Evaluate(run);
             objects = KubernetesJobBuilder.Build(Request(run, profile, container, services, launch.Token));
+            foreach (var unused in services.Prepend(container).Where(c => c.Credentials is not null))
+            {
+                // A pull secret made from them would put a task's secrets into a Kubernetes object.
+                run.Reporter.Log($"The credentials of {unused.Subject} are not used on Kubernetes: the images are pulled with the image_pull_secrets of profile '{run.Label.Name}'");
+            }
         }
         catch (Exception e) when (e is ContainerSpecException or KubernetesSpecException)
         {
