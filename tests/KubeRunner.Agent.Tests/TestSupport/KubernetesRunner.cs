@@ -27,10 +27,13 @@ internal static class KubernetesRunner
             + "  profiles:\n    linux:\n" + profile, forgeOptions: forgeOptions);
     }
 
+    /// <summary>The name of a task's Job and Secret, as the backend makes it.</summary>
+    public static string JobName(string runnerUuid, long taskId) => KubeRunner.Agent.Backends.Kubernetes.Spec.KubernetesNames.TaskObjects(taskId, runnerUuid);
+
     /// <summary>Waits until the Job of the runner's next task has a pod, and returns the pod's name.</summary>
-    public static async Task<(string Job, string Pod)> PodAsync(FakeKubeApiServer kube, long taskId)
+    public static async Task<(string Job, string Pod)> PodAsync(FakeKubeApiServer kube, string runnerUuid, long taskId)
     {
-        var job = $"kube-runner-task-{taskId}";
+        var job = JobName(runnerUuid, taskId);
         var deadline = DateTime.UtcNow + TestTimeouts.Scenario;
         while (DateTime.UtcNow < deadline)
         {

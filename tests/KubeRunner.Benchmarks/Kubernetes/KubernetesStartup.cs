@@ -81,8 +81,7 @@ internal static class KubernetesStartup
         var jobId = daemon.Enqueue(Workflow);
         var task = await daemon.Forge.WaitForJobAssignedAsync(jobId, Timeout);
         var assigned = task.Journal.First(e => e.Kind == FakeTaskEventKind.Assigned).Time;
-        var name = $"kube-runner-task-{task.Id}";
-        var pod = await PodAsync(kube, name);
+        var (name, pod) = await PodAsync(kube, task.Id);
         // Read before the task ends: the Job's delete takes its Secret along.
         var job = kube.GetJob(Namespace, name) ?? throw new InvalidOperationException($"Job {name} is gone before its pod failed");
         var secret = kube.GetSecret(Namespace, name) ?? throw new InvalidOperationException($"Secret {name} is gone before its pod failed");
@@ -100,20 +99,23 @@ internal static class KubernetesStartup
     }
 
     /// <summary>The pod of the Job; the fake's Job controller creates it while the Job's create request is answered.</summary>
-    private static async Task<string> PodAsync(FakeKubeApiServer kube, string job)
+    /// <summary>The task's Job (named kube-runner-task-ID-RUNNER, found by its create request) and its pod, once both exist.</summary>
+    private static async Task<(string Job, string Pod)> PodAsync(FakeKubeApiServer kube, long taskId)
     {
+        var prefix = $"kube-runner-task-{taskId.ToString(CultureInfo.InvariantCulture)}-";
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < Timeout)
         {
-            if (kube.PodsOfJob(Namespace, job) is [var pod])
+            if (kube.Requests.All.FirstOrDefault(r => r.Verb == "create" && r.Resource == "jobs" && r.Name?.StartsWith(prefix, StringComparison.Ordinal) == true)?.Name is { } job
+                && kube.PodsOfJob(Namespace, job) is [var pod])
             {
-                return pod.Metadata.Name;
+                return (job, pod.Metadata.Name);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(5));
         }
 
-        throw new TimeoutException($"no pod of Job {job} within {Timeout}");
+        throw new TimeoutException($"no pod of a Job {prefix}… within {Timeout}");
     }
 
     /// <summary>The API's share: the task's own Secret and Job, renamed, created back to back as the backend does, without its rate limiter.</summary>

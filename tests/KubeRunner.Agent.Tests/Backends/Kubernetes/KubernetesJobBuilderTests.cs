@@ -40,6 +40,16 @@ public sealed class KubernetesJobBuilderTests
     }
 
     [Fact]
+    public void TaskObjects_SameTaskIdOfTwoRunners_GetDifferentNames()
+    {
+        var first = KubernetesNames.TaskObjects(42, "0B6E4C5A-1d2f-4a8e-9c3b-7e5d6f4a3b2c");
+        var second = KubernetesNames.TaskObjects(42, "9f1c2d3e-0000-4000-8000-000000000000");
+
+        Assert.Equal(("kube-runner-task-42-0b6e4c5a", "kube-runner-task-42-9f1c2d3e"), (first, second));
+        Assert.True(KubernetesNames.IsLabelName(KubernetesNames.TaskObjects(long.MaxValue, "ffffffff-ffff")));
+    }
+
+    [Fact]
     public void StrictReadBack_UnknownField_Fails()
     {
         var yaml = KubernetesYaml.Serialize(KubernetesJobBuilder.Build(Request(Heavy, SeaspotsContainer(""), [])).Job)

@@ -29,7 +29,7 @@ public sealed class PodDiagnosisProgressTests : IAsyncLifetime
 
         var verdict = PodDiagnosis.Diagnose(null, job, _task.Time.GetUtcNow(), Wait);
 
-        Assert.Equal(new PodProgress(new PodState(PodStage.WaitingForPod), "Job kube-runner-task-42 created; waiting for its pod"), verdict.Progress);
+        Assert.Equal(new PodProgress(new PodState(PodStage.WaitingForPod), "Job kube-runner-task-42-0b6e4c5a created; waiting for its pod"), verdict.Progress);
         Assert.Null(verdict.Failure);
     }
 
@@ -73,7 +73,7 @@ public sealed class PodDiagnosisProgressTests : IAsyncLifetime
 
         Assert.Equal((null, null, now + PodFailures.PodCatchUp), (early.Failure, early.Progress, early.RecheckAt));
         Assert.Equal(PodFailureKind.JobFailed, late.Failure?.Kind);
-        Assert.StartsWith("Job kube-runner-task-42 failed (", late.Failure!.Line, StringComparison.Ordinal);
+        Assert.StartsWith("Job kube-runner-task-42-0b6e4c5a failed (", late.Failure!.Line, StringComparison.Ordinal);
         Assert.Equal(PodFailureKind.OutOfMemory, caughtUp.Failure?.Kind);
     }
 

@@ -45,12 +45,12 @@ public sealed class PodDiagnosisTests : IAsyncLifetime
     [Fact]
     public async Task Diagnose_CreateContainerConfigError_NamesContainerAndMessage()
     {
-        _task.Server.SetWaiting(Ns, Pod, "job", "CreateContainerConfigError", "secret \"kube-runner-task-42\" not found");
+        _task.Server.SetWaiting(Ns, Pod, "job", "CreateContainerConfigError", "secret \"kube-runner-task-42-0b6e4c5a\" not found");
 
         var verdict = await _task.DiagnoseAsync();
 
         Assert.Equal(PodFailureKind.ContainerConfig, verdict.Failure?.Kind);
-        Assert.Equal($"Cannot create container job of pod {Pod}: its configuration is invalid (CreateContainerConfigError): secret \"kube-runner-task-42\" not found", verdict.Failure?.Line);
+        Assert.Equal($"Cannot create container job of pod {Pod}: its configuration is invalid (CreateContainerConfigError): secret \"kube-runner-task-42-0b6e4c5a\" not found", verdict.Failure?.Line);
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class PodDiagnosisTests : IAsyncLifetime
         var withLastPod = PodDiagnosis.Diagnose(running, job, _task.Time.GetUtcNow(), Wait);
 
         Assert.Null(gone);
-        const string expected = "Job kube-runner-task-42 ran longer than its activeDeadlineSeconds (11100s, 3h5m0s) and Kubernetes stopped it (DeadlineExceeded): Job was active longer than specified deadline";
+        const string expected = "Job kube-runner-task-42-0b6e4c5a ran longer than its activeDeadlineSeconds (11100s, 3h5m0s) and Kubernetes stopped it (DeadlineExceeded): Job was active longer than specified deadline";
         Assert.Equal((PodFailureKind.DeadlineExceeded, expected), (verdict.Failure?.Kind, verdict.Failure?.Line));
         Assert.Equal(expected, withLastPod.Failure?.Line);
         Assert.True(verdict.JobEnded);
@@ -184,7 +184,7 @@ public sealed class PodDiagnosisTests : IAsyncLifetime
         var verdict = PodDiagnosis.Diagnose(null, job, _task.Time.GetUtcNow(), Wait);
 
         Assert.Equal(PodFailureKind.JobFailed, verdict.Failure?.Kind);
-        Assert.Equal("Job kube-runner-task-42 failed (BackoffLimitExceeded): Job has reached the specified backoff limit", verdict.Failure?.Line);
+        Assert.Equal("Job kube-runner-task-42-0b6e4c5a failed (BackoffLimitExceeded): Job has reached the specified backoff limit", verdict.Failure?.Line);
     }
 
     [Fact]
@@ -196,7 +196,7 @@ public sealed class PodDiagnosisTests : IAsyncLifetime
 
         var verdict = PodDiagnosis.Diagnose(null, job, _task.Time.GetUtcNow(), Wait);
 
-        Assert.Equal($"Job kube-runner-task-42 failed (PodFailurePolicy): Pod {Ns}/{Pod} has condition DisruptionTarget matching FailJob rule at index 0", verdict.Failure?.Line);
+        Assert.Equal($"Job kube-runner-task-42-0b6e4c5a failed (PodFailurePolicy): Pod {Ns}/{Pod} has condition DisruptionTarget matching FailJob rule at index 0", verdict.Failure?.Line);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using KubeRunner.Agent.Tests.TestSupport;
 using KubeRunner.Protocol.Runner.V1;
 using KubeRunner.Testing.Docker;
 
@@ -14,12 +15,12 @@ public sealed class KubernetesApiBudgetTests
     {
         await using var cluster = await KubernetesPods.StartAsync(TestImage.Busybox);
         var shortJob = await cluster.Runner.RunAsync(Workflow("echo quick"));
-        await KubernetesJobTests.AssertCleanedUpAsync(cluster, $"kube-runner-task-{shortJob.Id}");
+        await KubernetesJobTests.AssertCleanedUpAsync(cluster, KubernetesRunner.JobName(cluster.Runner.RunnerUuid, shortJob.Id));
         var sharedAfterFirst = Shared(cluster);
         var longJob = await cluster.Runner.RunAsync(Workflow("for i in $(seq 1 8); do echo \"tick $i\"; sleep 1; done"));
         Assert.True(shortJob.Result == Result.Success, cluster.Runner.Explain(shortJob));
         Assert.True(longJob.Result == Result.Success, cluster.Runner.Explain(longJob));
-        await KubernetesJobTests.AssertCleanedUpAsync(cluster, $"kube-runner-task-{longJob.Id}");
+        await KubernetesJobTests.AssertCleanedUpAsync(cluster, KubernetesRunner.JobName(cluster.Runner.RunnerUuid, longJob.Id));
 
         string[] expected = ["create secrets", "create jobs", "patch secrets", "patch jobs", "delete jobs"];
         Assert.Equal(expected, PerJob(cluster, shortJob.Id));
@@ -33,7 +34,7 @@ public sealed class KubernetesApiBudgetTests
     }
 
     private static string[] PerJob(KubernetesPods cluster, long taskId) =>
-        [.. cluster.Kube.Requests.All.Where(r => r.Name == $"kube-runner-task-{taskId}").Select(r => $"{r.Verb} {r.Resource}")];
+        [.. cluster.Kube.Requests.All.Where(r => r.Name == KubernetesRunner.JobName(cluster.Runner.RunnerUuid, taskId)).Select(r => $"{r.Verb} {r.Resource}")];
 
     private static string[] Shared(KubernetesPods cluster) =>
         [.. cluster.Kube.Requests.All.Where(r => r.Name is null).Select(r => $"{r.Verb} {r.Resource}")];

@@ -38,7 +38,7 @@ public sealed class KubernetesJobTests
                   - run: echo "bash is $BASH_VERSION" | cut -c1-9
             """);
         var started = await cluster.Runner.Forge.WaitForTaskAsync(t => t.JobId == job, TestTimeouts.Scenario);
-        var (jobName, podName) = await KubernetesRunner.PodAsync(cluster.Kube, started.Id);
+        var (jobName, podName) = await KubernetesRunner.PodAsync(cluster.Kube, cluster.Runner.RunnerUuid, started.Id);
         var created = cluster.Kube.GetJob(KubernetesRunner.Namespace, jobName)!;
         var pod = cluster.Kube.GetPod(KubernetesRunner.Namespace, podName)!;
 
@@ -84,7 +84,7 @@ public sealed class KubernetesJobTests
 
         Assert.True(task.Result == Result.Success, cluster.Runner.Explain(task));
         Assert.Contains("hello from the sidecar", task.LogRows.Select(r => r.Content));
-        await AssertCleanedUpAsync(cluster, $"kube-runner-task-{task.Id}");
+        await AssertCleanedUpAsync(cluster, KubernetesRunner.JobName(cluster.Runner.RunnerUuid, task.Id));
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class KubernetesJobTests
         var task = await cluster.Runner.WaitDoneAsync(running.JobId);
 
         Assert.True(task.Result == Result.Cancelled, cluster.Runner.Explain(task));
-        await AssertCleanedUpAsync(cluster, $"kube-runner-task-{task.Id}");
+        await AssertCleanedUpAsync(cluster, KubernetesRunner.JobName(cluster.Runner.RunnerUuid, task.Id));
         Assert.True(DateTime.UtcNow - cancelledAt < TimeSpan.FromSeconds(10) + TestTimeouts.Default,
             $"the Job was removed {DateTime.UtcNow - cancelledAt} after the cancel");
     }

@@ -21,7 +21,7 @@ public sealed class KubernetesRestartTests
         await using var kube = await FakeKubeApiServer.StartAsync(new FakeKubeOptions { PodRunner = pods });
         await using var forge = await FakeForge.StartAsync();
         using var cli = new CliRun();
-        await WriteRunnerAsync(forge, kube, cli);
+        var uuid = await WriteRunnerAsync(forge, kube, cli);
         var job = forge.EnqueueJob(new FakeJob { WorkflowYaml = LongJob, RunsOn = ["linux"] });
 
         long taskId;
@@ -33,7 +33,7 @@ public sealed class KubernetesRestartTests
         }
 
         // The Job outlived the agent, and says where its rows start.
-        var jobName = $"kube-runner-task-{taskId}";
+        var jobName = KubernetesRunner.JobName(uuid, taskId);
         Assert.Contains("kube-runner.forgejo.org/base-row", kube.GetJob(KubernetesRunner.Namespace, jobName)!.Metadata.Annotations.Keys);
 
         FakeTask task;
@@ -61,7 +61,7 @@ public sealed class KubernetesRestartTests
         await using var kube = await FakeKubeApiServer.StartAsync(new FakeKubeOptions { PodRunner = pods });
         await using var forge = await FakeForge.StartAsync();
         using var cli = new CliRun();
-        await WriteRunnerAsync(forge, kube, cli);
+        var uuid = await WriteRunnerAsync(forge, kube, cli);
         var job = forge.EnqueueJob(new FakeJob { WorkflowYaml = LongJob, RunsOn = ["linux"] });
 
         using (var first = AgentProcess.Start(cli.Directory, "daemon", "--config", "config.yaml"))
@@ -99,14 +99,14 @@ public sealed class KubernetesRestartTests
         await using var kube = await FakeKubeApiServer.StartAsync();
         await using var forge = await FakeForge.StartAsync();
         using var cli = new CliRun();
-        await WriteRunnerAsync(forge, kube, cli);
+        var uuid = await WriteRunnerAsync(forge, kube, cli);
         var job = forge.EnqueueJob(new FakeJob { WorkflowYaml = LongJob, RunsOn = ["linux"] });
 
         long taskId;
         using (var first = AgentProcess.Start(cli.Directory, "daemon", "--config", "config.yaml"))
         {
             taskId = (await first.WhileRunningAsync(forge.WaitForTaskAsync(t => t.JobId == job, TestTimeouts.Scenario))).Id;
-            await first.WhileRunningAsync(KubernetesRunner.PodAsync(kube, taskId));
+            await first.WhileRunningAsync(KubernetesRunner.PodAsync(kube, uuid, taskId));
             first.KillAgentOnly();
             await first.WaitForExitAsync(TestTimeouts.Default);
         }
@@ -119,10 +119,11 @@ public sealed class KubernetesRestartTests
         Assert.True(task.Result == Result.Failure, string.Join("\n", task.LogRows.Select(r => r.Content)) + "\n--- agent:\n" + second.Out);
         Assert.Contains("The runner restarted before this job's executor had started, so it could not take the job over; it stopped the job. Run the job again.",
             task.LogRows.Select(r => r.Content));
-        Assert.Null(kube.GetJob(KubernetesRunner.Namespace, $"kube-runner-task-{taskId}"));
+        Assert.Null(kube.GetJob(KubernetesRunner.Namespace, KubernetesRunner.JobName(uuid, taskId)));
     }
 
-    private static async Task WriteRunnerAsync(FakeForge forge, FakeKubeApiServer kube, CliRun cli)
+    /// <returns>The runner's uuid.</returns>
+    private static async Task<string> WriteRunnerAsync(FakeForge forge, FakeKubeApiServer kube, CliRun cli)
     {
         var image = await TestImages.EnsureAsync(TestImage.Busybox);
         var executorImage = await ExecutorImage.EnsureAsync();
@@ -134,5 +135,6 @@ public sealed class KubernetesRestartTests
             + $"executor:\n  path: {ExecutorBuild.Path}\n  socket: agent/kube-runner.sock\n  kill_grace: 2s\n  listen: {listen}\n"
             + $"kubernetes:\n  kubeconfig: kubeconfig\n  namespace: {KubernetesRunner.Namespace}\n  agent_address: {address}\n"
             + $"  profiles:\n    linux:\n      image: {image}\n      executor_image: {executorImage}\n");
+        return registered.Uuid;
     }
 }

@@ -58,16 +58,12 @@ public sealed class KubernetesSecretsTests
 
         Assert.Contains("The credentials of the job container are not used on Kubernetes: the images are pulled with the image_pull_secrets of profile 'linux'",
             running.LogRows.Select(r => r.Content));
-        var objects = string.Join("\n", kube.Requests.All.Select(r => r.Path)) + KubeJson(kube, running.Id);
+        var objects = string.Join("\n", kube.Requests.All.Select(r => r.Path)) + KubeJson(kube, KubernetesRunner.JobName(runner.RunnerUuid, running.Id));
         Assert.DoesNotContain("s3cret", objects, StringComparison.Ordinal);
         runner.Forge.CancelTask(running.Id);
         Assert.Equal(Result.Cancelled, (await runner.WaitDoneAsync(job)).Result);
     }
 
-    private static string KubeJson(FakeKubeApiServer kube, long taskId)
-    {
-        var name = $"kube-runner-task-{taskId}";
-        return k8s.KubernetesJson.Serialize(kube.GetJob(KubernetesRunner.Namespace, name)) + k8s.KubernetesJson.Serialize(kube.GetSecret(KubernetesRunner.Namespace, name))
+    private static string KubeJson(FakeKubeApiServer kube, string name) => k8s.KubernetesJson.Serialize(kube.GetJob(KubernetesRunner.Namespace, name)) + k8s.KubernetesJson.Serialize(kube.GetSecret(KubernetesRunner.Namespace, name))
             + string.Join("", kube.PodsOfJob(KubernetesRunner.Namespace, name).Select(p => k8s.KubernetesJson.Serialize(p)));
-    }
 }

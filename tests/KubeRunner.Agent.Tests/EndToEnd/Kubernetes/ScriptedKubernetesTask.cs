@@ -49,7 +49,7 @@ internal sealed class ScriptedKubernetesTask : IAsyncDisposable
 
     public long TaskId { get; private set; }
 
-    public string JobName => $"kube-runner-task-{TaskId}";
+    public string JobName => KubernetesRunner.JobName(Runner.RunnerUuid, TaskId);
 
     /// <summary>The Job's pod, once <see cref="PodAsync"/> saw it.</summary>
     public string Pod { get; private set; } = "";
@@ -82,7 +82,7 @@ internal sealed class ScriptedKubernetesTask : IAsyncDisposable
     /// <summary>Waits for the Job's pod and for the row saying it waits for the scheduler, the first state of every pod.</summary>
     public async Task PodAsync()
     {
-        (_, Pod) = await KubernetesRunner.PodAsync(Kube, TaskId);
+        (_, Pod) = await KubernetesRunner.PodAsync(Kube, Runner.RunnerUuid, TaskId);
         await RowAsync($"Pod {Pod} created; waiting for the scheduler to place it on a node");
     }
 

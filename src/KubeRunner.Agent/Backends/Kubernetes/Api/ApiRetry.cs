@@ -17,7 +17,7 @@ internal sealed class ApiRetry(TimeProvider time)
     public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(8);
     public const int MaxAttempts = 6;
 
-    /// <param name="what">The request in words, e.g. <c>creating Job ns/kube-runner-task-5</c>.</param>
+    /// <param name="what">The request in words, e.g. <c>creating Job ci/kube-runner-task-5-0b6e4c5a</c>.</param>
     public async Task<T> RunAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         var delay = FirstDelay;

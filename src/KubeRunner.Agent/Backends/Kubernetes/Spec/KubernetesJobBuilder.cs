@@ -42,7 +42,7 @@ internal static class KubernetesJobBuilder
     public static KubernetesTaskObjects Build(KubernetesJobRequest request)
     {
         var profile = request.Profile;
-        var name = $"kube-runner-task-{request.TaskId.ToString(CultureInfo.InvariantCulture)}";
+        var name = KubernetesNames.TaskObjects(request.TaskId, request.RunnerUuid);
         var ns = profile.Namespace.Length > 0 ? profile.Namespace : request.Namespace;
         var image = request.Container.Image ?? (profile.Image.Length > 0 ? profile.Image
             : throw new KubernetesSpecException($"the job names no container.image and profile '{request.Label}' has no image; set one of them"));
@@ -189,7 +189,7 @@ internal static class KubernetesJobBuilder
 
     private static List<V1EnvVar> ExecutorEnv(KubernetesJobRequest request) =>
     [
-        new() { Name = "KUBE_RUNNER_AGENT", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = $"kube-runner-task-{request.TaskId.ToString(CultureInfo.InvariantCulture)}", Key = AgentKey } } },
+        new() { Name = "KUBE_RUNNER_AGENT", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = KubernetesNames.TaskObjects(request.TaskId, request.RunnerUuid), Key = AgentKey } } },
         new() { Name = "KUBE_RUNNER_TASK_ID", Value = request.TaskId.ToString(CultureInfo.InvariantCulture) },
         new() { Name = "KUBE_RUNNER_TOKEN_FILE", Value = $"{TokenDirectory}/{TokenKey}" },
         new() { Name = "KUBE_RUNNER_RECONNECT_WINDOW", Value = request.ReconnectWindow.TotalSeconds.ToString(CultureInfo.InvariantCulture) },

@@ -6,6 +6,18 @@ namespace KubeRunner.Agent.Backends.Kubernetes.Spec;
 /// <summary>Kubernetes' rules for names, label keys and label values, and how free text is made to fit them.</summary>
 internal static partial class KubernetesNames
 {
+    /// <summary>
+    /// The name of a task's Job, Secret and budget, e.g. <c>kube-runner-task-42-0b6e4c5a</c>: the task id
+    /// and the start of the runner's uuid, so that two runners (of two forges, whose task ids overlap)
+    /// can share a namespace.
+    /// </summary>
+    public static string TaskObjects(long taskId, string runnerUuid)
+    {
+        var runner = new string([.. runnerUuid.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(8)]);
+        var id = taskId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return runner.Length == 0 ? $"kube-runner-task-{id}" : $"kube-runner-task-{id}-{runner}";
+    }
+
     /// <summary>A DNS-1123 label: at most 63 lower-case letters, digits and '-', alphanumeric at both ends (namespaces, container names).</summary>
     public static bool IsLabelName(string text) => text.Length is > 0 and <= 63 && Dns1123Label().IsMatch(text);
 
