@@ -91,6 +91,8 @@ internal sealed class KubeApiHandler(FakeKubeApiServer server)
                 }
 
                 item.Metadata!.NamespaceProperty = route.Namespace;
+                // Named before the store answers, so that a create refused as AlreadyExists is logged with its name.
+                context.Items[CreatedName] = item.Metadata.Name;
                 var created = server.CreateObject(route.Resource, item);
                 context.Items[CreatedName] = created.Metadata.Name;
                 await WriteAsync(context, StatusCodes.Status201Created, created);

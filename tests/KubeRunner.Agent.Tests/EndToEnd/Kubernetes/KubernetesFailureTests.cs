@@ -1,7 +1,11 @@
 using System.Diagnostics;
+using k8s;
 using k8s.Models;
+using KubeRunner.Agent.Tests.TestSupport;
 using KubeRunner.Protocol.Runner.V1;
+using KubeRunner.Testing;
 using KubeRunner.Testing.FakeForge;
+using KubeRunner.Testing.FakeKubernetes;
 using static KubeRunner.Agent.Tests.EndToEnd.Kubernetes.ScriptedKubernetesTask;
 
 namespace KubeRunner.Agent.Tests.EndToEnd.Kubernetes;
@@ -203,6 +207,33 @@ public sealed class KubernetesFailureTests
         Assert.Equal([$"The runner could not create the task's Job: creating Secret {Ns}/{task.JobName} failed: {message} (422 UnprocessableEntity)", "🏁 Job failed"], Rows(done)[^2..]);
         Assert.Equal(["create secrets 422"], task.Requests());
         Assert.Equal(0, task.Kube.Requests.Count("create", "jobs"));
+    }
+
+    [Fact]
+    public async Task CreateSecret_AlreadyThereFromACreateWhoseAnswerWasLost_IsUsedAndTheJobIsCreated()
+    {
+        await using var kube = await FakeKubeApiServer.StartAsync();
+        await using var runner = await KubernetesRunner.StartAsync(kube, "      image: debian:bookworm\n      executor_image: kube-runner-executor:1\n");
+        // After the start's sweep, which would rightly delete an ownerless Secret of a task it does not run.
+        while (kube.Requests.Count("list", "secrets") == 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+        }
+
+        // The fake forge numbers tasks from 1001: the Secret stands for an earlier attempt of this task's create.
+        var name = KubernetesRunner.JobName(runner.RunnerUuid, 1001);
+        var labels = new Dictionary<string, string> { ["kube-runner.forgejo.org/runner-uuid"] = runner.RunnerUuid, ["kube-runner.forgejo.org/task-id"] = "1001" };
+        await kube.CreateClient().CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = name, Labels = labels } }, Ns);
+
+        var job = runner.Enqueue("on: push\njobs:\n  build:\n    runs-on: linux\n    steps:\n      - run: echo never\n");
+        var task = await runner.Forge.WaitForTaskAsync(t => t.JobId == job, TestTimeouts.Scenario);
+        var (jobName, _) = await KubernetesRunner.PodAsync(kube, runner.RunnerUuid, task.Id);
+
+        Assert.Equal((1001, name), (task.Id, jobName));
+        Assert.Equal(["create secrets 201", "create secrets 409", "get secrets 200", "create jobs 201"],
+            kube.Requests.All.Where(r => r.Name == name && r.Verb is "create" or "get").Select(r => $"{r.Verb} {r.Resource} {r.StatusCode}"));
+        runner.Forge.CancelTask(task.Id);
+        Assert.Equal(Result.Cancelled, (await runner.WaitDoneAsync(job)).Result);
     }
 
     private static string[] Rows(FakeTask task) => [.. task.LogRows.Select(r => r.Content)];

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
+using KubeRunner.Agent.Backends.Kubernetes.Spec;
 using KubeRunner.Agent.Configuration;
 
 namespace KubeRunner.Agent.Backends.Kubernetes.Api;
@@ -35,10 +36,39 @@ internal sealed class KubernetesApi(KubernetesOptions options, TimeProvider time
     }
 
     public Task<V1Secret> CreateSecretAsync(V1Secret secret, CancellationToken cancellationToken) =>
-        RunAsync($"creating Secret {Describe(secret)}", token => Client.CoreV1.CreateNamespacedSecretAsync(secret, secret.Namespace(), cancellationToken: token), cancellationToken);
+        CreateOnceAsync(secret, $"creating Secret {Describe(secret)}",
+            token => Client.CoreV1.CreateNamespacedSecretAsync(secret, secret.Namespace(), cancellationToken: token),
+            token => Client.CoreV1.ReadNamespacedSecretAsync(secret.Name(), secret.Namespace(), cancellationToken: token), cancellationToken);
 
     public Task<V1Job> CreateJobAsync(V1Job job, CancellationToken cancellationToken) =>
-        RunAsync($"creating Job {Describe(job)}", token => Client.BatchV1.CreateNamespacedJobAsync(job, job.Namespace(), cancellationToken: token), cancellationToken);
+        CreateOnceAsync(job, $"creating Job {Describe(job)}",
+            token => Client.BatchV1.CreateNamespacedJobAsync(job, job.Namespace(), cancellationToken: token),
+            token => Client.BatchV1.ReadNamespacedJobAsync(job.Name(), job.Namespace(), cancellationToken: token), cancellationToken);
+
+    /// <summary>
+    /// A create whose answer was lost (a timeout, a dropped connection) is retried and then finds the
+    /// object there: when it carries the same runner and task labels it is the one sent, and is used.
+    /// </summary>
+    private async Task<T> CreateOnceAsync<T>(T item, string what, Func<CancellationToken, Task<T>> create, Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        KubernetesApiException conflict;
+        try
+        {
+            return await RunAsync(what, create, cancellationToken);
+        }
+        catch (KubernetesApiException e) when (e.IsConflict)
+        {
+            conflict = e;
+        }
+
+        var existing = await RunAsync(what, read, cancellationToken);
+        return SameTask(existing, item) ? existing : throw conflict;
+    }
+
+    private static bool SameTask(IKubernetesObject<V1ObjectMeta> existing, IKubernetesObject<V1ObjectMeta> sent) =>
+        new[] { KubernetesLabels.RunnerUuid, KubernetesLabels.TaskId }.All(key =>
+            sent.Metadata.Labels?.TryGetValue(key, out var value) == true && existing.Metadata.Labels?.TryGetValue(key, out var found) == true && value == found);
 
     public Task<V1PodDisruptionBudget> CreateBudgetAsync(V1PodDisruptionBudget budget, CancellationToken cancellationToken) =>
         RunAsync($"creating PodDisruptionBudget {Describe(budget)}", token => Client.PolicyV1.CreateNamespacedPodDisruptionBudgetAsync(budget, budget.Namespace(), cancellationToken: token), cancellationToken);

@@ -18,9 +18,6 @@ internal sealed class PodMonitor(TaskWatch watch, TimeSpan unschedulableWait, Ac
     /// <summary>Whether the job container was seen running (so an executor may be attached).</summary>
     public bool Started { get; private set; }
 
-    /// <summary>Whether the pod is gone or ended, so nothing of the task runs any more.</summary>
-    public bool Ended { get; private set; }
-
     /// <summary>
     /// Follows the task until its job container ends. When <paramref name="cancel"/> fires before the
     /// job container ran, there is no executor to wait for, and it ends at once.
@@ -52,7 +49,6 @@ internal sealed class PodMonitor(TaskWatch watch, TimeSpan unschedulableWait, Ac
 
             if (verdict.JobContainerExit is { } code)
             {
-                Ended = true;
                 Started = true;
                 KubernetesLog.PodEnded(logger, taskId, PodName ?? "?", $"job container exit code {code}");
                 if (verdict.Failure is { IsInfrastructure: true } killed)
@@ -65,7 +61,6 @@ internal sealed class PodMonitor(TaskWatch watch, TimeSpan unschedulableWait, Ac
 
             if (verdict.Failure is { IsInfrastructure: true } failure)
             {
-                Ended = true;
                 Failure = failure.Line;
                 KubernetesLog.InfrastructureFailure(logger, taskId, failure.Line);
                 return -1;
@@ -73,7 +68,6 @@ internal sealed class PodMonitor(TaskWatch watch, TimeSpan unschedulableWait, Ac
 
             if (snapshot.JobGone || (adopted && snapshot.Job is null && snapshot.Pod is null))
             {
-                Ended = true;
                 Failure = "The task's Job was deleted by someone other than the runner while the job ran.";
                 return -1;
             }
