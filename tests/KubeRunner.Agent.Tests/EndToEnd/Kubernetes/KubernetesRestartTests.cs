@@ -24,13 +24,7 @@ public sealed class KubernetesRestartTests
         var uuid = await WriteRunnerAsync(forge, kube, cli);
         var job = forge.EnqueueJob(new FakeJob { WorkflowYaml = LongJob, RunsOn = ["linux"] });
 
-        long taskId;
-        using (var first = AgentProcess.Start(cli.Directory, "daemon", "--config", "config.yaml"))
-        {
-            taskId = (await first.WhileRunningAsync(forge.WaitForTaskAsync(t => t.JobId == job && t.LogRows.Any(r => r.Content == "first"), TestTimeouts.Scenario))).Id;
-            first.KillAgentOnly();
-            await first.WaitForExitAsync(TestTimeouts.Default);
-        }
+        var taskId = await KillFirstAgentOnceRunningAsync(forge, cli, job);
 
         // The Job outlived the agent, and says where its rows start.
         var jobName = KubernetesRunner.JobName(uuid, taskId);
@@ -61,15 +55,10 @@ public sealed class KubernetesRestartTests
         await using var kube = await FakeKubeApiServer.StartAsync(new FakeKubeOptions { PodRunner = pods });
         await using var forge = await FakeForge.StartAsync();
         using var cli = new CliRun();
-        var uuid = await WriteRunnerAsync(forge, kube, cli);
+        await WriteRunnerAsync(forge, kube, cli);
         var job = forge.EnqueueJob(new FakeJob { WorkflowYaml = LongJob, RunsOn = ["linux"] });
 
-        using (var first = AgentProcess.Start(cli.Directory, "daemon", "--config", "config.yaml"))
-        {
-            await first.WhileRunningAsync(forge.WaitForTaskAsync(t => t.JobId == job && t.LogRows.Any(r => r.Content == "first"), TestTimeouts.Scenario));
-            first.KillAgentOnly();
-            await first.WaitForExitAsync(TestTimeouts.Default);
-        }
+        await KillFirstAgentOnceRunningAsync(forge, cli, job);
 
         Directory.Delete(Path.Combine(cli.Directory, "agent", "kube-runner-tasks"), recursive: true);
         using var second = AgentProcess.Start(cli.Directory, "daemon", "--config", "config.yaml");
@@ -120,6 +109,17 @@ public sealed class KubernetesRestartTests
         Assert.Contains("The runner restarted before this job's executor had started, so it could not take the job over; it stopped the job. Run the job again.",
             task.LogRows.Select(r => r.Content));
         Assert.Null(kube.GetJob(KubernetesRunner.Namespace, KubernetesRunner.JobName(uuid, taskId)));
+    }
+
+    /// <summary>Starts the agent, and kills it (not its job) once the job's first row is on the forge.</summary>
+    /// <returns>The task's id.</returns>
+    private static async Task<long> KillFirstAgentOnceRunningAsync(FakeForge forge, CliRun cli, long job)
+    {
+        using var first = AgentProcess.Start(cli.Directory, "daemon", "--config", "config.yaml");
+        var task = await first.WhileRunningAsync(forge.WaitForTaskAsync(t => t.JobId == job && t.LogRows.Any(r => r.Content == RestartJob.FirstRow), TestTimeouts.Scenario));
+        first.KillAgentOnly();
+        await first.WaitForExitAsync(TestTimeouts.Default);
+        return task.Id;
     }
 
     /// <returns>The runner's uuid.</returns>
