@@ -26,11 +26,6 @@ internal sealed class KubernetesBackend(
 {
     public const string BackendName = "kubernetes";
 
-    /// <summary>Where the job's workspace (an emptyDir) and the runner's own files live in the job container.</summary>
-    public const string WorkspaceParent = KubernetesJobBuilder.Workspace;
-
-    public const string ActDir = KubernetesJobBuilder.ActDirectory;
-
     public string Name => BackendName;
 
     public bool CanRun(Label label) => label.Scheme == Label.Kubernetes;
@@ -180,10 +175,11 @@ internal sealed class KubernetesBackend(
     private JobSettings Settings(TaskRun run)
     {
         var settings = ExecutorLaunch.Settings(config, instance, run.Label.Name);
-        settings.WorkspaceParent = WorkspaceParent;
-        settings.ActDir = ActDir;
-        settings.TempDir = ActDir + "/tmp";
-        settings.ToolCache = ActDir + "/toolcache";
+        // The workspace and the runner's own files are the pod's emptyDirs.
+        settings.WorkspaceParent = KubernetesJobBuilder.Workspace;
+        settings.ActDir = KubernetesJobBuilder.ActDirectory;
+        settings.TempDir = KubernetesJobBuilder.ActDirectory + "/tmp";
+        settings.ToolCache = KubernetesJobBuilder.ActDirectory + "/toolcache";
         settings.Host = false;
         settings.Backend = Name;
         return settings;
