@@ -24,9 +24,16 @@ internal static class DockerLeftovers
         RemoveAsync(client, [Label(DockerTaskObjects.RunnerLabel, runnerUuid), Label(DockerTaskObjects.TaskLabel, taskId.ToString(CultureInfo.InvariantCulture))],
             _ => true, logger, cancellationToken);
 
+    /// <summary>Removes the containers of one task of this runner that are still there (e.g. a Docker action's), so that its volumes can go.</summary>
+    public static Task RemoveContainersOfTaskAsync(IDockerClient client, string runnerUuid, long taskId, ILogger logger, CancellationToken cancellationToken) =>
+        RemoveAsync(client, [Label(DockerTaskObjects.RunnerLabel, runnerUuid), Label(DockerTaskObjects.TaskLabel, taskId.ToString(CultureInfo.InvariantCulture))],
+            _ => true, logger, cancellationToken, containersOnly: true);
+
     /// <param name="labels">Label filters that all must match.</param>
     /// <param name="remove">Whether to remove an object of a task (null: the object names no task id).</param>
-    private static async Task RemoveAsync(IDockerClient client, string[] labels, Func<long?, bool> remove, ILogger logger, CancellationToken cancellationToken)
+    /// <param name="containersOnly">Leave the networks and volumes.</param>
+    private static async Task RemoveAsync(IDockerClient client, string[] labels, Func<long?, bool> remove, ILogger logger, CancellationToken cancellationToken,
+        bool containersOnly = false)
     {
         var filters = new Dictionary<string, IDictionary<string, bool>>(StringComparer.Ordinal)
         {
@@ -38,6 +45,11 @@ internal static class DockerLeftovers
         {
             await TryAsync("container", container.ID, TaskOf(container.Labels), logger, () => client.Containers.RemoveContainerAsync(container.ID,
                 new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken));
+        }
+
+        if (containersOnly)
+        {
+            return;
         }
 
         var networks = await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filters }, cancellationToken);

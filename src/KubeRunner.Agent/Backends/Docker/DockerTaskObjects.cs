@@ -159,6 +159,13 @@ internal sealed class DockerTaskObjects(IDockerClient client, string runnerUuid,
             volumes = [.. _volumes];
         }
 
+        if (volumes.Length > 0)
+        {
+            // A Docker action's container may still be on its way out after a cancel, and a volume in use cannot be removed.
+            await TryAsync("containers of task", taskId.ToString(CultureInfo.InvariantCulture),
+                () => DockerLeftovers.RemoveContainersOfTaskAsync(client, runnerUuid, taskId, logger, bound.Token));
+        }
+
         foreach (var volume in volumes)
         {
             await TryAsync("volume", volume, () => client.Volumes.RemoveAsync(volume, force: true, bound.Token));
