@@ -84,6 +84,15 @@ internal sealed class HostRunner : IAsyncDisposable
         return await WaitDoneAsync(job);
     }
 
+    /// <summary>Runs the job, then stops the daemon, which waits for the task's cleanup: afterwards nothing of it may be left.</summary>
+    public async Task<FakeTask> RunThenStopAsync(string workflow, IReadOnlyDictionary<string, string>? vars = null)
+    {
+        await using (this)
+        {
+            return await RunAsync(workflow, vars: vars);
+        }
+    }
+
     /// <summary>Runs a payload sent verbatim, even one that is not a valid single-job workflow.</summary>
     public Task<FakeTask> RunAsIsAsync(string payload) => WaitDoneAsync(Enqueue(payload, sendAsIs: true));
 

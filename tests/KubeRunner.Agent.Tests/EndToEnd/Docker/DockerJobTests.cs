@@ -12,7 +12,7 @@ public sealed class DockerJobTests
     public async Task Job_DebianImageBashSteps_RunInAContainerWithTheWorkspaceUnderWorkspace()
     {
         var runner = await DockerRunner.StartAsync(TestImage.Debian);
-        var task = await RunThenStopAsync(runner, """
+        var task = await runner.RunThenStopAsync("""
             on: push
             jobs:
               build:
@@ -38,7 +38,7 @@ public sealed class DockerJobTests
         var file = System.Security.Cryptography.SHA256.HashData("hello\n"u8);
         var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
         var runner = await DockerRunner.StartAsync(TestImage.Busybox);
-        var task = await RunThenStopAsync(runner, """
+        var task = await runner.RunThenStopAsync("""
             on: push
             jobs:
               build:
@@ -59,7 +59,7 @@ public sealed class DockerJobTests
     public async Task Job_BusyboxImageShSteps_RunWithoutLibcInTheImage()
     {
         var runner = await DockerRunner.StartAsync(TestImage.Busybox);
-        var task = await RunThenStopAsync(runner, """
+        var task = await runner.RunThenStopAsync("""
             on: push
             jobs:
               build:
@@ -85,7 +85,7 @@ public sealed class DockerJobTests
     public async Task Job_ImageThatCannotBePulled_FailsNamingTheImageAndLeavesNothing()
     {
         var runner = await DockerRunner.StartAsync(TestImage.Busybox);
-        var task = await RunThenStopAsync(runner, """
+        var task = await runner.RunThenStopAsync("""
             on: push
             jobs:
               build:
@@ -162,14 +162,5 @@ public sealed class DockerJobTests
 
         Assert.True(task.Result == Result.Failure, runner.Explain(task));
         Assert.Contains("The executor ended (exit code 137: killed by SIGKILL) without reporting the job's result.", task.Text(), StringComparison.Ordinal);
-    }
-
-    /// <summary>Runs the job, then stops the daemon, which waits for the task's cleanup: afterwards nothing of it may be left.</summary>
-    private static async Task<FakeTask> RunThenStopAsync(HostRunner runner, string workflow)
-    {
-        await using (runner)
-        {
-            return await runner.RunAsync(workflow);
-        }
     }
 }

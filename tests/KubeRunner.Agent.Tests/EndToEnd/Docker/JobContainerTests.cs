@@ -1,7 +1,6 @@
 using KubeRunner.Agent.Tests.TestSupport;
 using KubeRunner.Protocol.Runner.V1;
 using KubeRunner.Testing.Docker;
-using KubeRunner.Testing.FakeForge;
 
 namespace KubeRunner.Agent.Tests.EndToEnd.Docker;
 
@@ -13,7 +12,7 @@ public sealed class JobContainerTests
         var debian = await TestImages.EnsureAsync(TestImage.Debian);
         // The label's image is busybox, which has no bash: the step can only pass in the job's Debian image.
         var runner = await DockerRunner.StartAsync(TestImage.Busybox);
-        var task = await RunThenStopAsync(runner, """
+        var task = await runner.RunThenStopAsync("""
             on: push
             jobs:
               build:
@@ -45,7 +44,7 @@ public sealed class JobContainerTests
     public async Task Job_MemoryOverTheProfileCap_FailsNamingBothValues()
     {
         var runner = await DockerRunner.StartAsync(TestImage.Busybox, "  profiles:\n    linux:\n      memory: 64m\n");
-        var task = await RunThenStopAsync(runner, """
+        var task = await runner.RunThenStopAsync("""
             on: push
             jobs:
               build:
@@ -67,7 +66,7 @@ public sealed class JobContainerTests
     public async Task Job_OptionThatIsNoDockerFlag_FailsWithOneLineNamingIt()
     {
         var runner = await DockerRunner.StartAsync(TestImage.Busybox);
-        var task = await RunThenStopAsync(runner, """
+        var task = await runner.RunThenStopAsync("""
             on: push
             jobs:
               build:
@@ -81,13 +80,5 @@ public sealed class JobContainerTests
         Assert.True(task.Result == Result.Failure, runner.Explain(task));
         Assert.Contains("The options of the job container cannot be used: --helth-cmd is not a docker run option.", task.Rows());
         Assert.Empty(await DockerRunner.LeftoversAsync(runner.RunnerUuid));
-    }
-
-    private static async Task<FakeTask> RunThenStopAsync(HostRunner runner, string workflow, IReadOnlyDictionary<string, string>? vars = null)
-    {
-        await using (runner)
-        {
-            return await runner.RunAsync(workflow, vars: vars);
-        }
     }
 }
