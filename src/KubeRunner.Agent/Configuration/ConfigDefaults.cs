@@ -98,6 +98,17 @@ internal static class ConfigDefaults
         ReconnectWindow = Positive(values.Duration("executor.reconnect_window")) ?? ExecutorOptions.DefaultReconnectWindow,
     };
 
+    public static HttpOptions Http(ConfigValues values) => new() { Listen = values.String("http.listen") ?? "" };
+
+    public static RegistrationOptions Registration(ConfigValues values, string currentDirectory) => new()
+    {
+        Instance = values.String("registration.instance") ?? "",
+        TokenFile = NonEmpty(values.String("registration.token_file")) is { } token ? Path.GetFullPath(token, currentDirectory) : "",
+        Name = values.String("registration.name") ?? "",
+        Secret = values.String("registration.secret") ?? "",
+        Namespace = values.String("registration.namespace") ?? "",
+    };
+
     public static ActionsOptions Actions(ConfigValues values, HostWorkOptions host, string currentDirectory) => new()
     {
         // Next to the other runner data, so that one workdir_parent holds everything a runner keeps.

@@ -42,6 +42,8 @@ internal static class ConfigLoader
             Container = ConfigDefaults.Container(values, file, warnings),
             Host = host,
             Executor = ConfigDefaults.Executor(values, host, currentDirectory),
+            Http = ConfigDefaults.Http(values),
+            Registration = ConfigDefaults.Registration(values, currentDirectory),
             Actions = ConfigDefaults.Actions(values, host, currentDirectory),
             Docker = ConfigDefaults.Docker(values, environment, currentDirectory),
             Kubernetes = ConfigDefaults.Kubernetes(values, currentDirectory),
@@ -52,6 +54,8 @@ internal static class ConfigLoader
 
         ThrowOnFailure(new LogOptionsValidator().Validate(null, config.Log), values, file);
         ThrowOnFailure(new RunnerOptionsValidator().Validate(null, config.Runner), values, file);
+        ThrowOnFailure(new RegistrationOptionsValidator().Validate(null, config.Registration), values, file);
+        ThrowOnFailure(ValidateListen("http.listen", config.Http.Listen), values, file);
         ThrowOnFailure(new ActionsOptionsValidator().Validate(null, config.Actions), values, file);
         ThrowOnFailure(new ContainerOptionsValidator().Validate(null, config.Container), values, file);
         ThrowOnFailure(new DockerOptionsValidator(config.Executor.Listen).Validate(null, config.Docker), values, file);
@@ -92,6 +96,23 @@ internal static class ConfigLoader
         }
 
         return seconds <= 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds);
+    }
+
+    private static ValidateOptionsResult ValidateListen(string key, string listen)
+    {
+        try
+        {
+            if (listen.Length > 0)
+            {
+                ListenAddress.Parse(listen, key);
+            }
+
+            return ValidateOptionsResult.Success;
+        }
+        catch (ConfigException e)
+        {
+            return ValidateOptionsResult.Fail(e.Message);
+        }
     }
 
     private static void ThrowOnFailure(ValidateOptionsResult result, ConfigValues values, string? file)

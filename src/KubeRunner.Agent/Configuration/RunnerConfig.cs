@@ -18,6 +18,10 @@ internal sealed record RunnerConfig
 
     public ExecutorOptions Executor { get; init; } = new();
 
+    public HttpOptions Http { get; init; } = new();
+
+    public RegistrationOptions Registration { get; init; } = new();
+
     public ActionsOptions Actions { get; init; } = new();
 
     public DockerOptions Docker { get; init; } = new();

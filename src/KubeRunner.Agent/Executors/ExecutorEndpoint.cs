@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Net;
 using KubeRunner.Agent.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -26,34 +24,9 @@ internal static class ExecutorEndpoint
             kestrel.ListenUnixSocket(PrepareSocket(options.Socket), o => o.Protocols = HttpProtocols.Http2);
             if (options.Listen.Length > 0)
             {
-                kestrel.Listen(ParseListen(options.Listen), o => o.Protocols = HttpProtocols.Http2);
+                kestrel.Listen(ListenAddress.Parse(options.Listen, "executor.listen"), o => o.Protocols = HttpProtocols.Http2);
             }
         });
-    }
-
-    /// <summary>Parses <c>host:port</c>, <c>[v6]:port</c> or <c>:port</c> (all addresses).</summary>
-    public static IPEndPoint ParseListen(string listen)
-    {
-        var colon = listen.LastIndexOf(':');
-        if (colon < 0 || !int.TryParse(listen.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
-        {
-            throw new ConfigException($"executor.listen: '{listen}' is not an address with a port, such as 0.0.0.0:9700");
-        }
-
-        var host = listen[..colon].Trim('[', ']');
-        if (host.Length == 0)
-        {
-            return new IPEndPoint(IPAddress.IPv6Any, port);
-        }
-
-        if (host == "localhost")
-        {
-            return new IPEndPoint(IPAddress.Loopback, port);
-        }
-
-        return IPAddress.TryParse(host, out var address)
-            ? new IPEndPoint(address, port)
-            : throw new ConfigException($"executor.listen: '{host}' is not an IP address; use 0.0.0.0 to listen on all of them");
     }
 
     private static string PrepareSocket(string path)

@@ -1,7 +1,6 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using KubeRunner.Agent.Configuration;
-using KubeRunner.Agent.Executors;
 
 namespace KubeRunner.Agent.Backends.Docker;
 
@@ -44,7 +43,7 @@ internal sealed class AgentReach
     public static AgentReach From(DockerOptions docker, ExecutorOptions executor)
     {
         var mode = docker.Agent;
-        var port = executor.Listen.Length > 0 ? ExecutorEndpoint.ParseListen(executor.Listen).Port : 0;
+        var port = executor.Listen.Length > 0 ? ListenAddress.Parse(executor.Listen, "executor.listen").Port : 0;
         return mode.StartsWith(ContainerPrefix, StringComparison.Ordinal)
             ? new AgentReach(mode, executor.Socket, port, mode[ContainerPrefix.Length..])
             : new AgentReach(mode, executor.Socket, port, null);

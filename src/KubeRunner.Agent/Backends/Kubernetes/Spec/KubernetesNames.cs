@@ -21,6 +21,9 @@ internal static partial class KubernetesNames
     /// <summary>A DNS-1123 label: at most 63 lower-case letters, digits and '-', alphanumeric at both ends (namespaces, container names).</summary>
     public static bool IsLabelName(string text) => text.Length is > 0 and <= 63 && Dns1123Label().IsMatch(text);
 
+    /// <summary>A DNS-1123 subdomain: at most 253 characters, dot-separated labels (Secret and ConfigMap names).</summary>
+    public static bool IsSubdomain(string text) => text.Length is > 0 and <= 253 && Dns1123Subdomain().IsMatch(text);
+
     /// <summary>A label value: empty, or at most 63 letters, digits, '-', '_', '.', alphanumeric at both ends.</summary>
     public static bool IsLabelValue(string text) => text.Length == 0 || (text.Length <= 63 && LabelValue().IsMatch(text));
 
