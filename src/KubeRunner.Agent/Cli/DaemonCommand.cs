@@ -1,39 +1,56 @@
 using System.CommandLine;
+using KubeRunner.Agent.Backends.Kubernetes.Api;
 using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Forge;
 using KubeRunner.Agent.Hosting;
 using KubeRunner.Agent.Tasks.Adoption;
 using KubeRunner.Agent.Labels;
+using KubeRunner.Agent.Registration;
 using KubeRunner.Agent.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace KubeRunner.Agent.Cli;
 
 /// <summary><c>kube-runner daemon</c>: declare the runner, then take and run tasks until stopped.</summary>
 internal static class DaemonCommand
 {
+    /// <summary>Set by the Helm chart's Deployment from the pod's own namespace (the downward API).</summary>
+    public const string PodNamespaceVariable = "POD_NAMESPACE";
+
     public static Command Create(CliContext context, Option<string?> configOption)
     {
         var command = new Command("daemon", "Run the runner: take jobs from the forge and run them until stopped (SIGTERM or Ctrl-C stop it gracefully)");
         command.SetAction(async (parse, cancellationToken) =>
         {
             var config = ConfigOption.Load(context, parse.GetValue(configOption));
-            var registrationPath = ConfigOption.RegistrationPath(context, config);
-            var registration = RegistrationFile.Load(registrationPath);
-            var instance = ForgeAddress.TryParse(registration.Address, out var problem)
-                ?? throw new CliException(ExitCodes.Configuration, $"{registrationPath}: address: {problem}");
-            var labels = EffectiveLabels(context, config, registration, registrationPath);
             using var directoryLock = RunnerDirectoryLock.Acquire(config.Executor.Socket);
-
             using var http = context.CreateHttpClient(config.Runner.Insecure);
+            using var registrationApi = config.Registration.Secret.Length > 0 ? new KubernetesApi(config.Kubernetes, context.Time) : null;
+            var store = RegistrationStore(context, config, registrationApi);
+            RunnerRegistration registration;
+            try
+            {
+                registration = await LoadRegistrationAsync(context, config, store, http, _ => { }, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopped while waiting to be registered: nothing ran, nothing to report.
+                return ExitCodes.Success;
+            }
+
+            var instance = ForgeAddress.TryParse(registration.Address, out var problem)
+                ?? throw new CliException(ExitCodes.Configuration, $"{store.Describe}: address: {problem}");
+            var labels = EffectiveLabels(context, config, registration, store.Describe);
+
             var forge = new ForgeClient(http, instance, new RunnerCredentials(registration.Uuid, registration.Token), config.ClientTimeout);
             using var host = AgentHost.Build(new AgentHostSettings(config, registration, instance, labels, forge, context.Time, context.ConfigureLogging));
             await RunnerDeclaration.DeclareAsync(host.Services, forge, labels, instance, cancellationToken);
             if (!registration.Labels.SequenceEqual(labels.Labels.Select(l => l.ToString())))
             {
                 // As forgejo-runner does: .runner follows the labels of the config file.
-                RegistrationFile.Save(registrationPath, registration with { Labels = [.. labels.Labels.Select(l => l.ToString())] });
+                await store.SaveAsync(registration with { Labels = [.. labels.Labels.Select(l => l.ToString())] }, cancellationToken);
             }
 
             // Before the executor socket opens: executors that outlived the last agent process reattach at once.
@@ -60,6 +77,42 @@ internal static class DaemonCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Where .runner is kept: registration.secret when set, else the file runner.file.</summary>
+    private static IRegistrationStore RegistrationStore(CliContext context, RunnerConfig config, KubernetesApi? api)
+    {
+        if (api is null)
+        {
+            return new FileRegistrationStore(ConfigOption.RegistrationPath(context, config));
+        }
+
+        var ns = config.Registration.Namespace.Length > 0 ? config.Registration.Namespace
+            : context.Environment.GetValueOrDefault(PodNamespaceVariable) is { Length: > 0 } pod ? pod
+            : config.Kubernetes.Namespace;
+        return new SecretRegistrationStore(api, ns, config.Registration.Secret);
+    }
+
+    /// <summary>The registration made by <c>kube-runner register</c>, or, with registration.instance, the one this daemon makes for itself.</summary>
+    private static async Task<RunnerRegistration> LoadRegistrationAsync(CliContext context, RunnerConfig config, IRegistrationStore store, HttpClient http,
+        Action<string?> reportProblem, CancellationToken cancellationToken)
+    {
+        if (!config.Registration.Enabled)
+        {
+            return RegistrationFile.Load(store.Describe);
+        }
+
+        var instance = ForgeAddress.TryParse(config.Registration.Instance, out var problem)
+            ?? throw new CliException(ExitCodes.Configuration, $"registration.instance: {problem}");
+        var labels = ConfigOption.ParseLabels(config.Runner.Labels.Count > 0 ? config.Runner.Labels : [RegisterCommand.DefaultLabel], ExitCodes.Configuration, "runner.labels");
+        using var logging = LoggerFactory.Create(builder =>
+        {
+            context.ConfigureLogging(builder);
+            builder.SetMinimumLevel(AgentHost.LogLevelOf(config.Log.Level));
+        });
+        var forge = new ForgeClient(http, instance, credentials: null, config.ClientTimeout);
+        var registration = new SelfRegistration(config.Registration, store, forge, labels, context.HostName, context.Time, logging.CreateLogger("KubeRunner.Agent.Registration"));
+        return await registration.EnsureAsync(reportProblem, cancellationToken);
     }
 
     /// <summary>runner.labels of the config file, when set, replace those of .runner (forgejo-runner's rule).</summary>

@@ -2,9 +2,8 @@ using System.CommandLine;
 using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Forge;
 using KubeRunner.Agent.Forge.Connect;
-using KubeRunner.Agent.Hosting;
 using KubeRunner.Agent.Labels;
-using KubeRunner.Protocol.Runner.V1;
+using KubeRunner.Agent.Registration;
 
 namespace KubeRunner.Agent.Cli;
 
@@ -64,16 +63,10 @@ internal static class RegisterCommand
         var forge = new ForgeClient(http, instance, credentials: null, config.ClientTimeout);
         await InstanceProbe.WaitAsync(forge, instance, name, wait, context, cancellationToken);
 
-        var request = new RegisterRequest { Name = name, Token = answers.Token.Trim(), Version = AgentVersion.ForForge };
-        // Names only: schemes and arguments stay on this machine. agent_labels for servers older than Gitea 1.20.
-        request.Labels.AddRange(labels.Names);
-#pragma warning disable CS0612 // The deprecated field is what such old servers read.
-        request.AgentLabels.AddRange(labels.Names);
-#pragma warning restore CS0612
-        RegisterResponse response;
+        RunnerRegistration registration;
         try
         {
-            response = await forge.RegisterAsync(request, cancellationToken);
+            registration = await RunnerRegistrar.RegisterAsync(forge, answers.Instance!, name, answers.Token, labels, cancellationToken);
         }
         catch (ConnectException e) when (ForgeErrors.IsTransient(e))
         {
@@ -84,10 +77,11 @@ internal static class RegisterCommand
             throw new CliException(ExitCodes.ForgeRejected,
                 $"the forge refused the registration: {e.Message} (create a new registration token on the forge's Actions → Runners page)", e);
         }
+        catch (InvalidDataException e)
+        {
+            throw new CliException(ExitCodes.ForgeRejected, e.Message, e);
+        }
 
-        var runner = response.Runner ?? throw new CliException(ExitCodes.ForgeRejected, "the forge answered the registration without a runner");
-        var registration = new RunnerRegistration(runner.Id, runner.Uuid, runner.Name, runner.Token, answers.Instance!.Trim(),
-            [.. labels.Labels.Select(l => l.ToString())]);
         RegistrationFile.Save(registrationPath, registration);
         context.Out.WriteLine($"Runner '{registration.Name}' (id {registration.Id}) registered with {instance} with labels {string.Join(", ", labels.Names)}.");
         context.Out.WriteLine($"Credentials saved in {registrationPath}. Start it with: kube-runner daemon{(config.SourcePath is null ? string.Empty : $" --config {config.SourcePath}")}");

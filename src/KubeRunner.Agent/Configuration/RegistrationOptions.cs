@@ -22,7 +22,7 @@ internal sealed record RegistrationOptions
     /// </summary>
     public string Secret { get; init; } = "";
 
-    /// <summary>The Secret's namespace; empty means the agent pod's own, else <c>kubernetes.namespace</c>.</summary>
+    /// <summary>The Secret's namespace; empty means <c>$POD_NAMESPACE</c> (the agent pod's own), else <c>kubernetes.namespace</c>.</summary>
     public string Namespace { get; init; } = "";
 
     /// <summary>Whether the daemon registers by itself.</summary>

@@ -17,12 +17,13 @@ internal sealed class RegistrationOptionsValidator : IValidateOptions<Registrati
 
         if (options.Instance.Length > 0 && options.TokenFile.Length == 0)
         {
-            failures.Add("registration.token_file: required with registration.instance; name the file that holds the registration token");
+            failures.Add("registration.instance: registering needs registration.token_file too; name the file that holds the registration token");
         }
 
         if (options.Instance.Length == 0 && (options.TokenFile.Length > 0 || options.Secret.Length > 0))
         {
-            failures.Add("registration.instance: required with registration.token_file or registration.secret; set the forge's URL, e.g. https://forge.example");
+            var key = options.TokenFile.Length > 0 ? "registration.token_file" : "registration.secret";
+            failures.Add($"{key}: needs registration.instance too; set the forge's URL, e.g. https://forge.example");
         }
 
         if (options.Secret.Length > 0 && !KubernetesNames.IsSubdomain(options.Secret))

@@ -14,6 +14,13 @@ internal static class EventIds
     public const int RegistrationLabelsUpdated = 104;
     public const int ConfigWarning = 105;
 
+    // 92x: registering by itself (registration section)
+    public const int RegistrationLoaded = 920;
+    public const int Registered = 921;
+    public const int RegistrationFailed = 922;
+    public const int RegistrationTakenFromAnother = 923;
+    public const int RegistrationAddressDiffers = 924;
+
     // 2xx: polling
     public const int TaskReceived = 200;
     public const int FetchFailed = 201;

@@ -1,3 +1,4 @@
+using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Hosting;
 using KubeRunner.Agent.Tests.TestSupport;
 using KubeRunner.Protocol.Runner.V1;
@@ -57,6 +58,36 @@ public sealed class DaemonCommandTests
 
         Assert.Equal(4, code);
         RegisterCommandTests.AssertOneLineError(cli, "does not know this runner (unregistered runner)");
+    }
+
+    [Fact]
+    public async Task Daemon_RegistrationSection_RegistersOnFirstStartOnlyAndKeepsTheRunnerFile()
+    {
+        await using var forge = await FakeForge.StartAsync();
+        using var cli = new CliRun();
+        cli.Write("token", forge.AddRegistrationToken());
+        cli.Write("config.yaml", "runner:\n  labels: [fenced:host]\n  fetch_interval: 100ms\nhost:\n  workdir_parent: work\n"
+            + $"registration:\n  instance: {forge.Url}\n  token_file: token\n  name: crunchy01\n");
+
+        for (var start = 1; start <= 2; start++)
+        {
+            using var stop = new CancellationTokenSource();
+            var fetches = forge.Journal.Count(ForgeMethod.FetchTask);
+            var daemon = cli.RunAsync(stop.Token, "daemon", "-c", "config.yaml");
+            var deadline = DateTime.UtcNow + TestTimeouts.Default;
+            while (forge.Journal.Count(ForgeMethod.FetchTask) == fetches && !daemon.IsCompleted && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            await stop.CancelAsync();
+            Assert.True(await daemon == 0, cli.Error);
+            Assert.True(forge.Journal.Count(ForgeMethod.FetchTask) > fetches, cli.Error);
+        }
+
+        var runner = Assert.Single(forge.Runners);
+        Assert.Equal("crunchy01", runner.Name);
+        Assert.Equal(runner.Uuid, RegistrationFile.Load(cli.RunnerFile).Uuid);
     }
 
     [Fact]

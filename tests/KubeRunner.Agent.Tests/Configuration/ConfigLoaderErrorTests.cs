@@ -31,6 +31,10 @@ public sealed class ConfigLoaderErrorTests : IDisposable
     [InlineData("- log\n- runner\n", "config.yaml:1: expected a mapping of sections (log, runner, cache, ...), found a list")]
     [InlineData("just text\n", "config.yaml:1: expected a mapping of sections (log, runner, cache, ...), found 'just text'")]
     [InlineData("runner:\n  [a]: 1\n", "config.yaml:2: runner: expected a plain key name, found a list")]
+    [InlineData("http:\n  listen: 8080\n", "config.yaml:2: http.listen: '8080' is not an address with a port, such as 0.0.0.0:9700")]
+    [InlineData("registration:\n  instance: https://forge.example\n", "config.yaml:2: registration.instance: registering needs registration.token_file too; name the file that holds the registration token")]
+    [InlineData("registration:\n  token_file: token\n", "config.yaml:2: registration.token_file: needs registration.instance too; set the forge's URL, e.g. https://forge.example")]
+    [InlineData("registration:\n  instance: https://forge.example\n  token_file: t\n  secret: Runner_File\n", "config.yaml:4: registration.secret: 'Runner_File' is not a Secret name (lower-case letters, digits, '-' and '.', at most 253)")]
     public void Load_InvalidValue_ThrowsWithFileLineAndKey(string yaml, string expected)
     {
         var exception = _host.LoadFails(yaml);

@@ -19,6 +19,9 @@ internal sealed class KubeApiException(HttpStatusCode code, string reason, strin
     public static KubeApiException AlreadyExists(KubeResource resource, string name) =>
         new(HttpStatusCode.Conflict, "AlreadyExists", $"{resource.QualifiedName} \"{name}\" already exists", DetailsOf(resource, name));
 
+    public static KubeApiException Conflict(KubeResource resource, string name) =>
+        new(HttpStatusCode.Conflict, "Conflict", $"Operation cannot be fulfilled on {resource.QualifiedName} \"{name}\": the object has been modified; please apply your changes to the latest version and try again");
+
     public static KubeApiException BadRequest(string message) => new(HttpStatusCode.BadRequest, "BadRequest", message);
 
     public static KubeApiException Invalid(KubeResource resource, string name, string message) =>

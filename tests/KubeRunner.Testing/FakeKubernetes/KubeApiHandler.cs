@@ -119,6 +119,10 @@ internal sealed class KubeApiHandler(FakeKubeApiServer server)
                 await WriteAsync(context, StatusCodes.Status200OK,
                     MetadataPatch.Apply(server, route, context.Request.ContentType, patch));
                 break;
+            case "update":
+                var replacement = ReadStrict(route.Resource, await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync(context.RequestAborted));
+                await WriteAsync(context, StatusCodes.Status200OK, server.Store.Replace(route.Resource, route.Namespace, route.Name!, replacement));
+                break;
             case "delete":
                 var options = await ReadDeleteOptionsAsync(context);
                 var deleted = server.DeleteObject(route.Resource, route.Namespace, route.Name!, options);

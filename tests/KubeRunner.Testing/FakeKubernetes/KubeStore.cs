@@ -92,6 +92,42 @@ internal sealed class KubeStore(int historyLimit)
         }
     }
 
+    /// <summary>
+    /// Replaces a stored object (an update, PUT) and reports MODIFIED. Its uid and creation time stay; a
+    /// resourceVersion other than the stored one is a conflict, as optimistic concurrency has it.
+    /// </summary>
+    public IKubernetesObject<V1ObjectMeta> Replace(KubeResource resource, string ns, string name, IKubernetesObject<V1ObjectMeta> replacement)
+    {
+        lock (_lock)
+        {
+            if (!_items.TryGetValue((resource, ns, name), out var stored))
+            {
+                throw KubeApiException.NotFound(resource, name);
+            }
+
+            var meta = replacement.Metadata;
+            if (meta.Name != name)
+            {
+                throw KubeApiException.BadRequest($"the name of the object ({meta.Name}) does not match the name on the URL ({name})");
+            }
+
+            if (!string.IsNullOrEmpty(meta.ResourceVersion) && meta.ResourceVersion != stored.Metadata.ResourceVersion)
+            {
+                throw KubeApiException.Conflict(resource, name);
+            }
+
+            replacement.ApiVersion = resource.ApiVersion;
+            replacement.Kind = resource.Kind;
+            meta.NamespaceProperty = ns;
+            meta.Uid = stored.Metadata.Uid;
+            meta.CreationTimestamp = stored.Metadata.CreationTimestamp;
+            meta.ResourceVersion = Next();
+            _items[(resource, ns, name)] = Clone(replacement);
+            Record("MODIFIED", resource, replacement);
+            return Clone(replacement);
+        }
+    }
+
     /// <summary>Removes an object and reports DELETED; <paramref name="check"/> may refuse (e.g. a UID precondition) by throwing.</summary>
     public IKubernetesObject<V1ObjectMeta> Delete(KubeResource resource, string ns, string name, Action<IKubernetesObject<V1ObjectMeta>>? check = null)
     {

@@ -143,6 +143,27 @@ internal sealed class KubernetesApi(KubernetesOptions options, TimeProvider time
     public Task<V1Secret> ReadSecretAsync(string ns, string name, CancellationToken cancellationToken) =>
         RunAsync($"reading Secret {ns}/{name}", token => Client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: token), cancellationToken);
 
+    /// <summary>The Secret, or null when there is none of that name.</summary>
+    public async Task<V1Secret?> TryReadSecretAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadSecretAsync(ns, name, cancellationToken);
+        }
+        catch (KubernetesApiException e) when (e.IsNotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Creates a Secret that is not a task's; a Secret of that name already there is a conflict for the caller to handle.</summary>
+    public Task<V1Secret> CreateSecretOrConflictAsync(V1Secret secret, CancellationToken cancellationToken) =>
+        RunAsync($"creating Secret {Describe(secret)}", token => Client.CoreV1.CreateNamespacedSecretAsync(secret, secret.Namespace(), cancellationToken: token), cancellationToken);
+
+    /// <summary>Replaces a Secret read before; its resourceVersion makes a change made meanwhile a conflict.</summary>
+    public Task<V1Secret> ReplaceSecretAsync(V1Secret secret, CancellationToken cancellationToken) =>
+        RunAsync($"updating Secret {Describe(secret)}", token => Client.CoreV1.ReplaceNamespacedSecretAsync(secret, secret.Name(), secret.Namespace(), cancellationToken: token), cancellationToken);
+
     /// <summary>The last lines a container of a pod wrote, for an executor that ended without a result.</summary>
     public async Task<string> LogTailAsync(string ns, string pod, string container, int lines, CancellationToken cancellationToken)
     {

@@ -16,13 +16,20 @@ internal static class KubernetesLabels
     public const string Run = Prefix + "run";
     public const string Job = Prefix + "job";
     public const string ManagedBy = "app.kubernetes.io/managed-by";
+    public const string ManagedByValue = "kube-runner";
+
+    /// <summary>
+    /// On the Secret that keeps a runner's registration: the runner's uuid. Deliberately not
+    /// <see cref="RunnerUuid"/>, which marks task objects, all of which a restarted agent may delete.
+    /// </summary>
+    public const string RegistrationOf = Prefix + "registration-of";
 
     public static Dictionary<string, string> For(KubernetesJobRequest request, KubernetesProfile profile)
     {
         // The profile's labels first: the ones the agent relies on to find its Jobs win.
         var labels = new Dictionary<string, string>(profile.Labels, StringComparer.Ordinal)
         {
-            [ManagedBy] = "kube-runner",
+            [ManagedBy] = ManagedByValue,
             [RunnerUuid] = KubernetesNames.ToLabelValue(request.RunnerUuid),
             [TaskId] = request.TaskId.ToString(CultureInfo.InvariantCulture),
             [Repository] = KubernetesNames.ToLabelValue(request.Repository),
