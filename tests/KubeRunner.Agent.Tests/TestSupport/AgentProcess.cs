@@ -40,7 +40,10 @@ internal sealed class AgentProcess : IDisposable
         }
     }
 
-    public static AgentProcess Start(string workingDirectory, params string[] args)
+    public static AgentProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <param name="environment">Set in the agent's environment; HOME is the working directory unless this sets it.</param>
+    public static AgentProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "kube-runner"))
         {
@@ -53,6 +56,11 @@ internal sealed class AgentProcess : IDisposable
         // Its own home: the defaults under ~/.cache/act (workspaces, executor socket, task records)
         // must not be shared with daemons of tests running in parallel.
         start.Environment["HOME"] = workingDirectory;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
