@@ -46,7 +46,9 @@ internal static class DaemonCommand
 
             var forge = new ForgeClient(http, instance, new RunnerCredentials(registration.Uuid, registration.Token), config.ClientTimeout);
             using var host = AgentHost.Build(new AgentHostSettings(config, registration, instance, labels, forge, context.Time, context.ConfigureLogging));
-            await RunnerDeclaration.DeclareAsync(host.Services, forge, labels, instance, cancellationToken);
+            // A self-registering agent registers again once its registration is gone.
+            var registerAgain = config.Registration.Enabled ? $"delete {store.Describe} and restart the agent, which then registers again" : "register again";
+            await RunnerDeclaration.DeclareAsync(host.Services, forge, labels, instance, registerAgain, cancellationToken);
             if (!registration.Labels.SequenceEqual(labels.Labels.Select(l => l.ToString())))
             {
                 // As forgejo-runner does: .runner follows the labels of the config file.

@@ -16,7 +16,9 @@ namespace KubeRunner.Agent.Cli;
 /// </summary>
 internal static partial class RunnerDeclaration
 {
-    public static async Task DeclareAsync(IServiceProvider services, ForgeClient forge, LabelSet labels, Uri instance, CancellationToken cancellationToken)
+    /// <param name="registerAgain">What to do when the forge does not know the runner, e.g. "register again".</param>
+    public static async Task DeclareAsync(IServiceProvider services, ForgeClient forge, LabelSet labels, Uri instance, string registerAgain,
+        CancellationToken cancellationToken)
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RunnerDeclaration));
         var time = services.GetRequiredService<TimeProvider>();
@@ -44,7 +46,7 @@ internal static partial class RunnerDeclaration
             catch (ConnectException e) when (e.Code == ConnectCode.Unauthenticated)
             {
                 throw new CliException(ExitCodes.ForgeRejected,
-                    $"{instance} does not know this runner ({e.Message}): it was deleted on the forge, or .runner belongs to another instance; register again", e);
+                    $"{instance} does not know this runner ({e.Message}): it was deleted on the forge, or .runner belongs to another instance; {registerAgain}", e);
             }
             catch (ConnectException e)
             {
