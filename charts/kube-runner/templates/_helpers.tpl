@@ -60,8 +60,8 @@ app.kubernetes.io/component: agent
 {{- end }}
 
 {{/* The agent's ports: executor gRPC (job pods dial it) and HTTP (probes, /metrics). */}}
-{{- define "kube-runner.executorPort" -}}8081{{- end }}
-{{- define "kube-runner.httpPort" -}}8080{{- end }}
+{{- define "kube-runner.executorPort" -}}{{ .Values.service.executorPort }}{{- end }}
+{{- define "kube-runner.httpPort" -}}{{ .Values.service.httpPort }}{{- end }}
 
 {{/* Where the agent keeps its work: executor socket, task records, action cache. An emptyDir. */}}
 {{- define "kube-runner.dataDir" -}}/var/lib/kube-runner{{- end }}
@@ -94,7 +94,7 @@ token
 
 {{/* The address job pods dial: the Service in front of the agent, by its cluster DNS name. */}}
 {{- define "kube-runner.agentAddress" -}}
-{{- printf "http://%s.%s.svc:%s" (include "kube-runner.fullname" .) .Release.Namespace (include "kube-runner.executorPort" .) }}
+{{- .Values.agentAddress | default (printf "http://%s.%s.svc:%s" (include "kube-runner.fullname" .) .Release.Namespace (include "kube-runner.executorPort" .)) }}
 {{- end }}
 
 {{/*

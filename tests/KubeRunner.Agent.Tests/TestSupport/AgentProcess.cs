@@ -80,7 +80,14 @@ internal sealed class AgentProcess : IDisposable
             throw new InvalidOperationException($"kube-runner exited with {_process.ExitCode} while the test waited; its output:\n{Out}{Error}");
         }
 
-        return await wait;
+        try
+        {
+            return await wait;
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\n--- kube-runner's output:\n{Out}{Error}", e);
+        }
     }
 
     /// <summary>Sends SIGTERM, as systemd and Kubernetes do to stop the daemon.</summary>
