@@ -2,6 +2,7 @@ using System.CommandLine;
 using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Forge;
 using KubeRunner.Agent.Hosting;
+using KubeRunner.Agent.Hosting.Status;
 using KubeRunner.Agent.Tasks.Adoption;
 using KubeRunner.Agent.Labels;
 using KubeRunner.Agent.Scheduling;
@@ -19,17 +20,21 @@ internal static class DaemonCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var config = ConfigOption.Load(context, parse.GetValue(configOption));
+            using var directoryLock = RunnerDirectoryLock.Acquire(config.Executor.Socket);
+            // Up before the runner is registered: a daemon that cannot register yet is alive, and /readyz says why it is not ready.
+            var readiness = new AgentReadiness(context.Time);
+            await using var status = await StatusServer.StartAsync(config, readiness, context.ConfigureLogging, cancellationToken);
             var registrationPath = ConfigOption.RegistrationPath(context, config);
             var registration = RegistrationFile.Load(registrationPath);
             var instance = ForgeAddress.TryParse(registration.Address, out var problem)
                 ?? throw new CliException(ExitCodes.Configuration, $"{registrationPath}: address: {problem}");
             var labels = EffectiveLabels(context, config, registration, registrationPath);
-            using var directoryLock = RunnerDirectoryLock.Acquire(config.Executor.Socket);
 
             using var http = context.CreateHttpClient(config.Runner.Insecure);
             var forge = new ForgeClient(http, instance, new RunnerCredentials(registration.Uuid, registration.Token), config.ClientTimeout);
-            using var host = AgentHost.Build(new AgentHostSettings(config, registration, instance, labels, forge, context.Time, context.ConfigureLogging));
-            await RunnerDeclaration.DeclareAsync(host.Services, forge, labels, instance, cancellationToken);
+            using var host = AgentHost.Build(new AgentHostSettings(config, registration, instance, labels, forge, context.Time, context.ConfigureLogging,
+                Readiness: readiness, Meters: status?.Meters));
+            await RunnerDeclaration.DeclareAsync(host.Services, host.Services.GetRequiredService<IRunnerService>(), labels, instance, cancellationToken);
             if (!registration.Labels.SequenceEqual(labels.Labels.Select(l => l.ToString())))
             {
                 // As forgejo-runner does: .runner follows the labels of the config file.
