@@ -30,11 +30,15 @@ internal sealed record CliContext
     /// <summary>Creates the HTTP client for the forge; the argument is <c>runner.insecure</c>.</summary>
     public Func<bool, HttpClient> CreateHttpClient { get; init; } = ForgeHttp.CreateClient;
 
-    /// <summary>Where the daemon's log goes; by default the console, one line per entry.</summary>
+    /// <summary>
+    /// Where the daemon's log goes; by default the console, one line per entry, with the scopes
+    /// (<c>=&gt; TaskId:42</c> on every line written for a task).
+    /// </summary>
     public Action<ILoggingBuilder> ConfigureLogging { get; init; } = static logging =>
         logging.AddSimpleConsole(console =>
         {
             console.SingleLine = true;
+            console.IncludeScopes = true;
             console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             console.UseUtcTimestamp = true;
         });

@@ -3,6 +3,7 @@ using KubeRunner.Agent.Backends.Kubernetes.Api;
 using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Forge;
 using KubeRunner.Agent.Hosting;
+using KubeRunner.Agent.Hosting.Status;
 using KubeRunner.Agent.Tasks.Adoption;
 using KubeRunner.Agent.Labels;
 using KubeRunner.Agent.Registration;
@@ -26,13 +27,16 @@ internal static class DaemonCommand
         {
             var config = ConfigOption.Load(context, parse.GetValue(configOption));
             using var directoryLock = RunnerDirectoryLock.Acquire(config.Executor.Socket);
+            // Up before the runner is registered: a daemon that cannot register yet is alive, and /readyz says why it is not ready.
+            var readiness = new AgentReadiness(context.Time);
+            await using var status = await StatusServer.StartAsync(config, readiness, context.ConfigureLogging, cancellationToken);
             using var http = context.CreateHttpClient(config.Runner.Insecure);
             using var registrationApi = config.Registration.Secret.Length > 0 ? new KubernetesApi(config.Kubernetes, context.Time) : null;
             var store = RegistrationStore(context, config, registrationApi);
             RunnerRegistration registration;
             try
             {
-                registration = await LoadRegistrationAsync(context, config, store, http, _ => { }, cancellationToken);
+                registration = await LoadRegistrationAsync(context, config, store, http, problem => readiness.SetRegistration(false, problem ?? "registered; declaring the runner to the forge"), cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -45,10 +49,11 @@ internal static class DaemonCommand
             var labels = EffectiveLabels(context, config, registration, store.Describe);
 
             var forge = new ForgeClient(http, instance, new RunnerCredentials(registration.Uuid, registration.Token), config.ClientTimeout);
-            using var host = AgentHost.Build(new AgentHostSettings(config, registration, instance, labels, forge, context.Time, context.ConfigureLogging));
+            using var host = AgentHost.Build(new AgentHostSettings(config, registration, instance, labels, forge, context.Time, context.ConfigureLogging,
+                Readiness: readiness, Meters: status?.Meters));
             // A self-registering agent registers again once its registration is gone.
             var registerAgain = config.Registration.Enabled ? $"delete {store.Describe} and restart the agent, which then registers again" : "register again";
-            await RunnerDeclaration.DeclareAsync(host.Services, forge, labels, instance, registerAgain, cancellationToken);
+            await RunnerDeclaration.DeclareAsync(host.Services, host.Services.GetRequiredService<IRunnerService>(), labels, instance, registerAgain, cancellationToken);
             if (!registration.Labels.SequenceEqual(labels.Labels.Select(l => l.ToString())))
             {
                 // As forgejo-runner does: .runner follows the labels of the config file.

@@ -2,6 +2,7 @@ using KubeRunner.Agent.Diagnostics;
 using KubeRunner.Agent.Forge;
 using KubeRunner.Agent.Forge.Connect;
 using KubeRunner.Agent.Hosting;
+using KubeRunner.Agent.Hosting.Status;
 using KubeRunner.Agent.Labels;
 using KubeRunner.Agent.Reporting;
 using KubeRunner.Protocol.Runner.V1;
@@ -12,16 +13,17 @@ namespace KubeRunner.Agent.Cli;
 
 /// <summary>
 /// Declare at daemon start: tells the forge this runner's version and label names. An older server
-/// without Declare is fine; a forge that is down is waited for; a refusal stops the daemon.
+/// without Declare is fine; a forge that is down is waited for (readiness says so); a refusal stops the daemon.
 /// </summary>
 internal static partial class RunnerDeclaration
 {
     /// <param name="registerAgain">What to do when the forge does not know the runner, e.g. "register again".</param>
-    public static async Task DeclareAsync(IServiceProvider services, ForgeClient forge, LabelSet labels, Uri instance, string registerAgain,
+    public static async Task DeclareAsync(IServiceProvider services, IRunnerService forge, LabelSet labels, Uri instance, string registerAgain,
         CancellationToken cancellationToken)
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RunnerDeclaration));
         var time = services.GetRequiredService<TimeProvider>();
+        var readiness = services.GetRequiredService<AgentReadiness>();
         var request = new DeclareRequest { Version = AgentVersion.ForForge };
         request.Labels.AddRange(labels.Names);
         for (var attempt = 1; ; attempt++)
@@ -30,17 +32,20 @@ internal static partial class RunnerDeclaration
             {
                 var response = await forge.DeclareAsync(request, cancellationToken);
                 Log.Declared(logger, response.Runner?.Name ?? "?", instance, string.Join(", ", labels.Names));
+                readiness.SetRegistration(true, "");
                 return;
             }
             catch (ConnectException e) when (e.Code == ConnectCode.Unimplemented)
             {
                 Log.DeclareUnsupported(logger, instance);
+                readiness.SetRegistration(true, "");
                 return;
             }
             catch (ConnectException e) when (ForgeErrors.IsTransient(e))
             {
                 var delay = RetryBackoff.Delay(attempt, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
                 Log.DeclareRetry(logger, instance, e.Message, delay);
+                readiness.SetRegistration(false, $"declaring the runner to {instance} failed, retrying: {e.Message}");
                 await Task.Delay(delay, time, cancellationToken);
             }
             catch (ConnectException e) when (e.Code == ConnectCode.Unauthenticated)

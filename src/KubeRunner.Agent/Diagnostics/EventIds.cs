@@ -111,4 +111,7 @@ internal static class EventIds
     public const int KubernetesLeftoverRemoved = 840;
     public const int KubernetesSweepFailed = 841;
     public const int KubernetesJobAdopted = 842;
+
+    // 90x: health, readiness and metrics (http.listen)
+    public const int StatusListening = 900;
 }

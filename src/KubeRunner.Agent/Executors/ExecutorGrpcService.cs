@@ -1,5 +1,6 @@
 using System.Globalization;
 using Grpc.Core;
+using KubeRunner.Agent.Diagnostics;
 using KubeRunner.Protocol.Executor.V1;
 using Microsoft.Extensions.Logging;
 
@@ -11,9 +12,12 @@ namespace KubeRunner.Agent.Executors;
 /// task is unknown or the token wrong, so a job cannot probe for other tasks.
 /// </summary>
 internal sealed partial class ExecutorGrpcService(
-    ExecutorRegistry registry, ActionStreamer actions, Backends.Docker.DockerActionService dockerActions, ILogger<ExecutorGrpcService> logger)
+    ExecutorRegistry registry, ActionStreamer actions, Backends.Docker.DockerActionService dockerActions, ILogger<ExecutorGrpcService> logger,
+    AgentMetrics? metrics = null)
     : ExecutorService.ExecutorServiceBase
 {
+    private readonly AgentMetrics _metrics = metrics ?? AgentMetrics.Unobserved;
+
     public const string TaskIdHeader = "x-task-id";
 
     public override Task<GetJobResponse> GetJob(GetJobRequest request, ServerCallContext context)
@@ -25,6 +29,7 @@ internal sealed partial class ExecutorGrpcService(
     public override async Task Attach(IAsyncStreamReader<ExecutorMessage> requestStream, IServerStreamWriter<AgentMessage> responseStream, ServerCallContext context)
     {
         var session = Authenticate(context);
+        using var scope = logger.BeginScope(new TaskLogScope(session.TaskId));
         if (!await requestStream.MoveNext(context.CancellationToken) || requestStream.Current.KindCase != ExecutorMessage.KindOneofCase.Hello)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "the first message of Attach must be Hello"));
@@ -33,6 +38,7 @@ internal sealed partial class ExecutorGrpcService(
         var hello = requestStream.Current.Hello;
         session.Relay.OnHello(hello);
         var (outbox, superseded) = session.Attach();
+        _metrics.ExecutorAttached();
         Log.Attached(logger, session.TaskId, hello.Attempt, hello.FirstUnackedSeq, hello.NextSeq);
         using var call = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, superseded);
         var writer = WriteAsync(outbox, responseStream, call.Token);
@@ -53,6 +59,7 @@ internal sealed partial class ExecutorGrpcService(
         finally
         {
             session.Detach(outbox);
+            _metrics.ExecutorDetached();
             await call.CancelAsync();
             await writer;
             Log.Detached(logger, session.TaskId);
@@ -62,6 +69,7 @@ internal sealed partial class ExecutorGrpcService(
     public override async Task GetAction(GetActionRequest request, IServerStreamWriter<GetActionResponse> responseStream, ServerCallContext context)
     {
         var session = Authenticate(context);
+        using var scope = logger.BeginScope(new TaskLogScope(session.TaskId));
         Log.ActionRequested(logger, session.TaskId, request.RepositoryUrl, request.Ref);
         await actions.StreamAsync(request, responseStream, context.CancellationToken);
     }
@@ -69,6 +77,7 @@ internal sealed partial class ExecutorGrpcService(
     public override async Task RunContainer(RunContainerRequest request, IServerStreamWriter<RunContainerResponse> responseStream, ServerCallContext context)
     {
         var session = Authenticate(context);
+        using var scope = logger.BeginScope(new TaskLogScope(session.TaskId));
         await dockerActions.RunAsync(session, request, responseStream, context.CancellationToken);
     }
 

@@ -1,7 +1,9 @@
 using KubeRunner.Agent.Actions;
+using KubeRunner.Agent.Backends;
 using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Executors;
 using KubeRunner.Agent.Forge;
+using KubeRunner.Agent.Hosting.Status;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,6 +29,9 @@ internal static class AgentHost
         // Kestrel's per-request chatter would drown the agent's own log.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Grpc.AspNetCore", LogLevel.Warning);
+        // It only opens a scope (request path and id) at the levels left, which would crowd every executor
+        // line on the console; the line names its task already (TaskLogScope).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.Configure<HostOptions>(options =>
             options.ShutdownTimeout = settings.Config.Runner.ShutdownTimeout + FinalReportAllowance);
         builder.Services.AddSingleton<IHostLifetime, SignalFreeLifetime>();
@@ -35,6 +40,9 @@ internal static class AgentHost
         var app = builder.Build();
         app.MapGrpcService<ExecutorGrpcService>();
         OpenActionCache(app.Services, settings.Config);
+        var readiness = app.Services.GetRequiredService<AgentReadiness>();
+        readiness.ForgeWindow = AgentReadiness.ForgeWindowFor(FetchInterval(settings), settings.Config.Runner.FetchTimeout, settings.Config.Runner.ReportInterval);
+        readiness.UseBackends(BackendChecks.For(app.Services.GetServices<IJobBackend>(), settings.Labels, settings.Time));
         return app;
     }
 

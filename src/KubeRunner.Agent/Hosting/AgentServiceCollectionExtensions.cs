@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using KubeRunner.Agent.Actions;
 using KubeRunner.Agent.Backends;
 using KubeRunner.Agent.Configuration;
@@ -6,7 +7,10 @@ using KubeRunner.Agent.Backends.Kubernetes;
 using KubeRunner.Agent.Backends.Kubernetes.Api;
 using KubeRunner.Agent.Backends.Kubernetes.Watching;
 using KubeRunner.Agent.Backends.Host;
+using KubeRunner.Agent.Diagnostics;
 using KubeRunner.Agent.Executors;
+using KubeRunner.Agent.Forge;
+using KubeRunner.Agent.Hosting.Status;
 using KubeRunner.Agent.Reporting;
 using KubeRunner.Agent.Scheduling;
 using KubeRunner.Agent.Tasks;
@@ -27,7 +31,12 @@ internal static class AgentServiceCollectionExtensions
     {
         var runner = settings.Config.Runner;
         services.TryAddSingleton(settings.Time);
-        services.TryAddSingleton(settings.Forge);
+        services.AddMetrics();
+        services.TryAddSingleton(sp => new AgentMetrics(settings.Meters ?? sp.GetRequiredService<IMeterFactory>()));
+        services.TryAddSingleton(settings.Readiness ?? new AgentReadiness(settings.Time));
+        // Every forge call feeds readiness and kube_runner_forge_up.
+        services.TryAddSingleton<IRunnerService>(sp =>
+            new ObservedRunnerService(settings.Forge, sp.GetRequiredService<AgentReadiness>(), sp.GetRequiredService<AgentMetrics>()));
         services.TryAddSingleton(settings.Labels);
         services.TryAddSingleton(new ReporterOptions
         {
@@ -54,7 +63,7 @@ internal static class AgentServiceCollectionExtensions
             ? ActivatorUtilities.CreateInstance<HostBackend>(sp, settings.Instance, seed)
             : ActivatorUtilities.CreateInstance<HostBackend>(sp, settings.Instance));
         services.AddSingleton<IJobBackend>(sp => ActivatorUtilities.CreateInstance<DockerBackend>(sp, settings.Instance, settings.Registration.Uuid));
-        services.TryAddSingleton(sp => new KubernetesApi(settings.Config.Kubernetes, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new KubernetesApi(settings.Config.Kubernetes, sp.GetRequiredService<TimeProvider>(), new ApiReachability()));
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<KubernetesWatches>(sp, settings.Registration.Uuid));
         services.AddSingleton<IJobBackend>(sp => ActivatorUtilities.CreateInstance<KubernetesBackend>(sp, settings.Instance, settings.Registration.Uuid));
         services.AddSingleton<IBackendAdoption, HostAdoption>();

@@ -29,6 +29,9 @@ internal sealed class TaskLog(SecretMasker masker, int maxRowLength)
 
     public long UnsentSealedBytes { get; private set; }
 
+    /// <summary>Bytes (as sent, protobuf size) of every row Forgejo has confirmed since this log began.</summary>
+    public long AcknowledgedBytes { get; private set; }
+
     /// <summary>Appends a row and returns its absolute index.</summary>
     public long Append(string content, DateTimeOffset time)
     {
@@ -98,6 +101,7 @@ internal sealed class TaskLog(SecretMasker masker, int maxRowLength)
         for (var i = _head; i < _head + drop; i++)
         {
             UnsentSealedBytes -= _sealedSizes[i];
+            AcknowledgedBytes += _sealedSizes[i];
         }
 
         _head += drop;

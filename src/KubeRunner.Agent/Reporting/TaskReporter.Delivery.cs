@@ -97,7 +97,7 @@ internal sealed partial class TaskReporter
         var response = await _forge.UpdateLogAsync(request, cancellationToken);
         lock (_lock)
         {
-            var before = _log.Acknowledged;
+            var (before, bytesBefore) = (_log.Acknowledged, _log.AcknowledgedBytes);
             switch (_log.Acknowledge(response.AckIndex))
             {
                 case AckOutcome.Backwards:
@@ -108,6 +108,8 @@ internal sealed partial class TaskReporter
                     break;
             }
 
+            _metrics.LogRowsSent(_log.Acknowledged - before, _log.AcknowledgedBytes - bytesBefore);
+            NoteBacklog();
             return _log.Acknowledged > before;
         }
     }

@@ -78,6 +78,7 @@ internal sealed partial class TaskReporter
             }
 
             _changes++;
+            NoteBacklog();
             WakeIfBacklogFull();
             return complete;
         }
@@ -92,6 +93,7 @@ internal sealed partial class TaskReporter
         lock (_lock)
         {
             _log.ResumeAt(forgeRows);
+            NoteBacklog();
         }
     }
 

@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using KubeRunner.Agent.Diagnostics;
 using KubeRunner.Agent.Forge;
 using KubeRunner.Protocol.Runner.V1;
 using KubeRunner.Workflow.Logging;
@@ -21,6 +22,7 @@ internal sealed partial class TaskReporter : IAsyncDisposable
     private readonly ReporterOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly AgentMetrics _metrics;
     private readonly SecretMasker _masker = new();
     private readonly LogCommandFilter _filter;
     private readonly TaskLog _log;
@@ -33,15 +35,17 @@ internal sealed partial class TaskReporter : IAsyncDisposable
     private int _failures;
     private long _changes;
     private long _deliveredChanges;
+    private long _backlogShown;
 
     public TaskReporter(long taskId, int stepCount, IEnumerable<string> secrets, bool showDebug,
-        IRunnerService forge, ReporterOptions options, TimeProvider time, ILogger logger)
+        IRunnerService forge, ReporterOptions options, TimeProvider time, ILogger logger, AgentMetrics? metrics = null)
     {
         TaskId = taskId;
         _forge = forge;
         _options = options;
         _time = time;
         _logger = logger;
+        _metrics = metrics ?? AgentMetrics.Unobserved;
         foreach (var secret in secrets)
         {
             _masker.Add(secret);
@@ -170,6 +174,8 @@ internal sealed partial class TaskReporter : IAsyncDisposable
             _log.SealAll();
         }
 
+        _metrics.TaskFinished(result);
+
         await StopCyclesAsync();
         var logsDelivered = await RetryAsync("log rows", SendFinalLogsAsync, cancellationToken);
         var stateDelivered = await RetryAsync("state", SendFinalStateAsync, cancellationToken);
@@ -184,6 +190,13 @@ internal sealed partial class TaskReporter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopCyclesAsync();
+        lock (_lock)
+        {
+            // Rows the forge never confirmed leave the backlog with the task.
+            _metrics.BacklogChanged(-_backlogShown);
+            _backlogShown = 0;
+        }
+
         _serverStop.Dispose();
         _stopCycles.Dispose();
     }
@@ -223,8 +236,17 @@ internal sealed partial class TaskReporter : IAsyncDisposable
             }
 
             _changes++;
+            NoteBacklog();
             WakeIfBacklogFull();
         }
+    }
+
+    /// <summary>Brings <c>kube_runner_reporter_backlog_rows</c> up to date with this log; call under the lock.</summary>
+    private void NoteBacklog()
+    {
+        var backlog = _log.Total - _log.Acknowledged;
+        _metrics.BacklogChanged(backlog - _backlogShown);
+        _backlogShown = backlog;
     }
 
     private void WakeIfBacklogFull()

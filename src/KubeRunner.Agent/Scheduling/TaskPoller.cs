@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using KubeRunner.Agent.Diagnostics;
 using KubeRunner.Agent.Forge;
 using KubeRunner.Agent.Forge.Connect;
 using KubeRunner.Agent.Tasks;
@@ -20,8 +21,10 @@ internal sealed partial class TaskPoller(
     TaskRunner runner,
     PollerOptions options,
     TimeProvider time,
-    ILogger<TaskPoller> logger) : BackgroundService
+    ILogger<TaskPoller> logger,
+    AgentMetrics? metrics = null) : BackgroundService
 {
+    private readonly AgentMetrics _metrics = metrics ?? AgentMetrics.Unobserved;
     private readonly ConcurrentDictionary<long, Task> _running = new();
     private readonly SemaphoreSlim _slots = new(options.Capacity, options.Capacity);
     private readonly CancellationTokenSource _cancelTasks = new();
@@ -73,12 +76,16 @@ internal sealed partial class TaskPoller(
     {
         var sent = _tasksVersion;
         FetchTaskResponse response;
+        var started = time.GetTimestamp();
         try
         {
             response = await forge.FetchTaskAsync(new FetchTaskRequest { TasksVersion = sent }, _requestKey, options.FetchTimeout, CancellationToken.None);
+            _metrics.FetchCompleted(time.GetElapsedTime(started));
         }
         catch (Exception e) when (e is ConnectException or HttpRequestException or IOException)
         {
+            _metrics.FetchCompleted(time.GetElapsedTime(started));
+            _metrics.FetchFailed(e);
             _slots.Release();
             // The request key stays: if the forge assigned a task to the lost answer, it hands it back.
             if (!ForgeErrors.Is(e, ConnectCode.DeadlineExceeded))
@@ -116,6 +123,7 @@ internal sealed partial class TaskPoller(
     private void Start(ForgeTask task)
     {
         Log.TaskReceived(logger, task.Id);
+        _metrics.TaskReceived();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var run = RunAndReleaseAsync(task, gate.Task);
         if (!_running.TryAdd(task.Id, run))
@@ -141,6 +149,7 @@ internal sealed partial class TaskPoller(
             return;
         }
 
+        _metrics.TaskStarted();
         try
         {
             await runner.RunAsync(task, _cancelTasks.Token);
@@ -148,6 +157,7 @@ internal sealed partial class TaskPoller(
         finally
         {
             _running.TryRemove(task.Id, out _);
+            _metrics.TaskEnded();
             _slots.Release();
         }
     }
@@ -159,6 +169,7 @@ internal sealed partial class TaskPoller(
     public void Adopt(long taskId, Func<CancellationToken, Task> run)
     {
         var slot = _slots.Wait(0);
+        _metrics.TaskStarted();
         _running[taskId] = Task.Run(async () =>
         {
             try
@@ -168,6 +179,7 @@ internal sealed partial class TaskPoller(
             finally
             {
                 _running.TryRemove(taskId, out _);
+                _metrics.TaskEnded();
                 if (slot)
                 {
                     _slots.Release();

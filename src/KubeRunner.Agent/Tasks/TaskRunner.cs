@@ -1,5 +1,6 @@
 using System.Text;
 using KubeRunner.Agent.Backends;
+using KubeRunner.Agent.Diagnostics;
 using KubeRunner.Agent.Hosting;
 using KubeRunner.Agent.Reporting;
 using KubeRunner.Protocol.Runner.V1;
@@ -27,6 +28,8 @@ internal sealed partial class TaskRunner(
     /// <param name="shutdown">Cancelled when the runner stops and running jobs must end.</param>
     public async Task RunAsync(ForgeTask task, CancellationToken shutdown)
     {
+        // Everything logged for this task (reporter, backend, executor service) carries its id, until its cleanup is done.
+        using var scope = logger.BeginScope(new TaskLogScope(task.Id));
         var (job, payloadProblem) = ReadPayload(task);
         await using var reporter = reporters.Create(task, job?.StepNames.Count ?? 0);
         reporter.Start();

@@ -17,14 +17,15 @@ internal static class KubernetesRunner
     /// <param name="agentAddress">What job pods dial (kubernetes.agent_address); pods that never run may be given any URL.</param>
     /// <param name="kubernetesConfig">Keys added to the <c>kubernetes</c> section, each line indented by two spaces.</param>
     /// <param name="executorConfig">Keys added to the <c>executor</c> section, each line indented by two spaces.</param>
+    /// <param name="extraConfig">Sections appended after <c>kubernetes</c>, e.g. <c>http</c>.</param>
     public static async Task<HostRunner> StartAsync(FakeKubeApiServer kube, string profile, string agentAddress = "http://kube-runner.ci.svc:8081",
-        string kubernetesConfig = "", string executorConfig = "", FakeForgeOptions? forgeOptions = null)
+        string kubernetesConfig = "", string executorConfig = "", FakeForgeOptions? forgeOptions = null, string extraConfig = "")
     {
         var kubeconfig = Path.Combine(Path.GetTempPath(), $"kube-runner-test-{Guid.NewGuid():N}.kubeconfig");
         await File.WriteAllTextAsync(kubeconfig, kube.Kubeconfig(Namespace));
         return await HostRunner.StartWithLabelAsync("linux:kubernetes", executorConfig,
             $"kubernetes:\n  kubeconfig: {kubeconfig}\n  namespace: {Namespace}\n  agent_address: {agentAddress}\n" + kubernetesConfig
-            + "  profiles:\n    linux:\n" + profile, forgeOptions: forgeOptions);
+            + "  profiles:\n    linux:\n" + profile + extraConfig, forgeOptions: forgeOptions);
     }
 
     /// <summary>The name of a task's Job and Secret, as the backend makes it.</summary>

@@ -4,6 +4,7 @@ using Docker.DotNet;
 using KubeRunner.Agent.Backends.Docker.Services;
 using KubeRunner.Agent.Backends.Docker.Spec;
 using KubeRunner.Agent.Configuration;
+using KubeRunner.Agent.Diagnostics;
 using KubeRunner.Agent.Executors;
 using KubeRunner.Agent.Labels;
 using KubeRunner.Agent.Tasks.Adoption;
@@ -22,7 +23,7 @@ namespace KubeRunner.Agent.Backends.Docker;
 /// </summary>
 internal sealed class DockerBackend(
     RunnerConfig config, Uri instance, string runnerUuid, ExecutorRegistry registry, TaskRecordStore records, TimeProvider time,
-    ILogger<DockerBackend> logger) : IJobBackend, IDisposable
+    ILogger<DockerBackend> logger, AgentMetrics? metrics = null) : IJobBackend, IDisposable
 {
     private const string WorkspaceParent = SharedVolumes.Workspace;
     private const string ActDir = SharedVolumes.Act;
@@ -33,6 +34,7 @@ internal sealed class DockerBackend(
     private readonly Lazy<IDockerClient> _client = new(() => new DockerClientBuilder().WithEndpoint(new Uri(config.Docker.Host)).Build());
 
     private readonly AgentReach _agent = AgentReach.From(config.Docker, config.Executor);
+    private readonly AgentMetrics _metrics = metrics ?? AgentMetrics.Unobserved;
 
     public string Name => DockerAdoption.BackendName;
 
@@ -47,6 +49,7 @@ internal sealed class DockerBackend(
         }
         catch (ContainerSpecException e)
         {
+            _metrics.BackendFailure(Name, BackendFailureReasons.InvalidSpec);
             return new JobOutcome(Result.Failure, e.Message);
         }
 
@@ -56,7 +59,7 @@ internal sealed class DockerBackend(
         }
 
         var image = plan.Job.Image;
-        string? pullProblem;
+        DockerProblem? pullProblem;
         try
         {
             pullProblem = await DockerImages.EnsureAllAsync(_client.Value, plan, config.Docker, cancellationToken);
@@ -64,20 +67,24 @@ internal sealed class DockerBackend(
         catch (Exception e) when (IsDockerFailure(e))
         {
             // The client itself could not be made (a docker.host it cannot use).
-            pullProblem = $"The runner could not use Docker at {config.Docker.Host}: {Describe(e)}";
+            pullProblem = new DockerProblem($"The runner could not use Docker at {config.Docker.Host}: {Describe(e)}", BackendFailureReasons.ApiError);
         }
 
         if (pullProblem is not null)
         {
-            return new JobOutcome(Result.Failure, pullProblem);
+            _metrics.BackendFailure(Name, pullProblem.Reason);
+            return new JobOutcome(Result.Failure, pullProblem.Message);
         }
 
         var launch = new ExecutorLaunch(run, Settings(run), registry, logger);
         var objects = new DockerTaskObjects(_client.Value, runnerUuid, run.Task.Id, _agent, logger);
         if (await SetUpAsync(run, plan, launch, objects, cancellationToken) is { } problem)
         {
-            return new JobOutcome(Result.Failure, problem);
+            _metrics.BackendFailure(Name, problem.Reason);
+            return new JobOutcome(Result.Failure, problem.Message);
         }
+
+        _metrics.BackendOperation(Name, "create");
 
         run.Reporter.Log($"Running the job in a Docker container of {image} ({objects.Name})");
         DockerLog.ContainerStarted(logger, run.Task.Id, objects.ContainerId!, image);
@@ -97,6 +104,11 @@ internal sealed class DockerBackend(
             }
 
             await EndAsync(TimeSpan.Zero);
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                _metrics.BackendFailure(Name, BackendFailureReasons.ExecutorLost);
+            }
+
             var result = cancellationToken.IsCancellationRequested ? Result.Cancelled : Result.Failure;
             return new JobOutcome(result, ended
                 ? $"The executor ended ({ExecutorExit.Describe(code)}) without reporting the job's result."
@@ -113,12 +125,13 @@ internal sealed class DockerBackend(
             records.Delete(run.Task.Id);
             launch.Dispose();
             await objects.RemoveAsync();
+            _metrics.BackendOperation(Name, "delete");
         }
     }
 
     /// <summary>Network, volumes, services, job container, bundle, ready services, start; on any failure removes what was created.</summary>
-    /// <returns>Null when the executor runs, else the task's closing message.</returns>
-    private async Task<string?> SetUpAsync(TaskRun run, DockerTaskPlan plan, ExecutorLaunch launch, DockerTaskObjects objects, CancellationToken cancellationToken)
+    /// <returns>Null when the executor runs, else the task's closing message and the reason for metrics.</returns>
+    private async Task<DockerProblem?> SetUpAsync(TaskRun run, DockerTaskPlan plan, ExecutorLaunch launch, DockerTaskObjects objects, CancellationToken cancellationToken)
     {
         var what = $"the job container of {plan.Job.Image}";
         try
@@ -152,7 +165,7 @@ internal sealed class DockerBackend(
             {
                 launch.Dispose();
                 await objects.RemoveAsync();
-                return notReady;
+                return new DockerProblem(notReady, BackendFailureReasons.ServiceUnhealthy);
             }
 
             await objects.StartAsync(cancellationToken);
@@ -168,7 +181,7 @@ internal sealed class DockerBackend(
             }
 
             DockerLog.SetupFailed(logger, run.Task.Id, e);
-            return $"The runner could not start {what}: {Describe(e)}";
+            return new DockerProblem($"The runner could not start {what}: {Describe(e)}", BackendFailureReasons.ApiError);
         }
     }
 
@@ -203,6 +216,23 @@ internal sealed class DockerBackend(
         var code = await objects.WaitAsync();
         DockerLog.ContainerExited(logger, taskId, code);
         return code;
+    }
+
+    /// <summary>
+    /// Asks the Docker daemon whether it answers (for readiness), through the client the tasks use.
+    /// </summary>
+    /// <returns>Null when it answers, else why not in one line.</returns>
+    public async Task<string?> PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.Value.System.PingAsync(cancellationToken);
+            return null;
+        }
+        catch (Exception e) when (IsDockerFailure(e))
+        {
+            return $"Docker at {config.Docker.Host} does not answer: {Describe(e)}";
+        }
     }
 
     /// <summary>What talking to Docker (or preparing what goes to it) may throw besides a cancel.</summary>

@@ -11,7 +11,7 @@ internal static class DockerImages
 {
     /// <summary>Every image of the task at once, each with its own credentials and platform.</summary>
     /// <returns>Null when all are present, else the first problem.</returns>
-    public static async Task<string?> EnsureAllAsync(IDockerClient client, DockerTaskPlan plan, DockerOptions docker, CancellationToken cancellationToken)
+    public static async Task<DockerProblem?> EnsureAllAsync(IDockerClient client, DockerTaskPlan plan, DockerOptions docker, CancellationToken cancellationToken)
     {
         var problems = await Task.WhenAll(plan.Services.Append(plan.Job).Select(async container =>
         {
@@ -21,11 +21,14 @@ internal static class DockerImages
             try
             {
                 return await EnsureAsync(client, container.Image, docker.Pull, auth,
-                    container.Workflow.Platform ?? plan.Profile.Settings.Platform, cancellationToken);
+                    container.Workflow.Platform ?? plan.Profile.Settings.Platform, cancellationToken) is { } pull
+                    ? new DockerProblem(pull, Diagnostics.BackendFailureReasons.ImagePull)
+                    : null;
             }
             catch (Exception e) when (DockerBackend.IsDockerFailure(e))
             {
-                return $"The runner could not use Docker at {docker.Host} for the image {container.Image}: {DockerBackend.Describe(e)}";
+                return new DockerProblem($"The runner could not use Docker at {docker.Host} for the image {container.Image}: {DockerBackend.Describe(e)}",
+                    Diagnostics.BackendFailureReasons.ApiError);
             }
         }));
         return problems.FirstOrDefault(problem => problem is not null);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using KubeRunner.Agent.Configuration;
+using KubeRunner.Agent.Diagnostics;
 using KubeRunner.Agent.Executors;
 using KubeRunner.Agent.Labels;
 using KubeRunner.Agent.Tasks.Adoption;
@@ -14,8 +15,11 @@ namespace KubeRunner.Agent.Backends.Host;
 /// is removed after the task. No isolation: steps run as the runner's user with its environment.
 /// </summary>
 internal sealed partial class HostBackend(
-    RunnerConfig config, Uri instance, ExecutorRegistry registry, TaskRecordStore records, ILogger<HostBackend> logger, WorkspaceSeed? seed = null) : IJobBackend
+    RunnerConfig config, Uri instance, ExecutorRegistry registry, TaskRecordStore records, ILogger<HostBackend> logger, WorkspaceSeed? seed = null,
+    AgentMetrics? metrics = null) : IJobBackend
 {
+    private readonly AgentMetrics _metrics = metrics ?? AgentMetrics.Unobserved;
+
     public string Name => "host";
 
     public bool CanRun(Label label) => label.Scheme == Label.Host;
@@ -47,6 +51,7 @@ internal sealed partial class HostBackend(
         {
             launch.Dispose();
             directory.Delete(logger);
+            _metrics.BackendFailure(Name, BackendFailureReasons.ExecutorStart);
             return new JobOutcome(Result.Failure, $"The runner could not start {ExecutorPath()}: {e.Message}");
         }
 
@@ -55,11 +60,17 @@ internal sealed partial class HostBackend(
         launch.Session.Relay.BaseRowFixed = baseRow => records.Save(new TaskRecord(run.Task.Id,
             Convert.ToBase64String(launch.Session.TokenHash), baseRow, run.Reporter.StepCount, process.Id, directory.Root, run.Label.Name));
         Log.ExecutorStarted(logger, run.Task.Id, process.Id);
+        _metrics.BackendOperation(Name, "create");
         var exited = ExitCodeAsync(process);
         var finished = await launch.WaitAsync(exited, config.Executor.CancelTimeout, cancellationToken);
         if (finished is null)
         {
             var code = await EndAsync(TimeSpan.Zero);
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                _metrics.BackendFailure(Name, BackendFailureReasons.ExecutorLost);
+            }
+
             var result = cancellationToken.IsCancellationRequested ? Result.Cancelled : Result.Failure;
             return new JobOutcome(result, $"The executor ended (exit code {code}) without reporting the job's result.");
         }
@@ -74,6 +85,7 @@ internal sealed partial class HostBackend(
             records.Delete(run.Task.Id);
             launch.Dispose();
             directory.Delete(logger);
+            _metrics.BackendOperation(Name, "delete");
             return code;
         }
     }

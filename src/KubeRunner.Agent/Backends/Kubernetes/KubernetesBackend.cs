@@ -4,6 +4,7 @@ using KubeRunner.Agent.Backends.Kubernetes.Api;
 using KubeRunner.Agent.Backends.Kubernetes.Spec;
 using KubeRunner.Agent.Backends.Kubernetes.Watching;
 using KubeRunner.Agent.Configuration;
+using KubeRunner.Agent.Diagnostics;
 using KubeRunner.Agent.Executors;
 using KubeRunner.Agent.Labels;
 using KubeRunner.Agent.Tasks;
@@ -22,11 +23,16 @@ namespace KubeRunner.Agent.Backends.Kubernetes;
 /// </summary>
 internal sealed class KubernetesBackend(
     RunnerConfig config, Uri instance, string runnerUuid, ExecutorRegistry registry, TaskRecordStore records,
-    KubernetesApi api, KubernetesWatches watches, TimeProvider time, ILogger<KubernetesBackend> logger) : IJobBackend
+    KubernetesApi api, KubernetesWatches watches, TimeProvider time, ILogger<KubernetesBackend> logger, AgentMetrics? metrics = null) : IJobBackend
 {
     public const string BackendName = "kubernetes";
 
+    private readonly AgentMetrics _metrics = metrics ?? AgentMetrics.Unobserved;
+
     public string Name => BackendName;
+
+    /// <summary>The API client of the tasks, whose last outcome says whether the cluster can be reached.</summary>
+    public KubernetesApi Api => api;
 
     public bool CanRun(Label label) => label.Scheme == Label.Kubernetes;
 
@@ -35,11 +41,13 @@ internal sealed class KubernetesBackend(
         var taskId = run.Task.Id;
         if (!config.Kubernetes.Profiles.TryGetValue(run.Label.Name, out var profile))
         {
+            _metrics.BackendFailure(Name, BackendFailureReasons.InvalidSpec);
             return new JobOutcome(Result.Failure, $"The label {run.Label.Name} selects the Kubernetes backend, but config.yaml has no kubernetes.profiles.{run.Label.Name}; add one.");
         }
 
         if (config.Kubernetes.AgentAddress.Length == 0)
         {
+            _metrics.BackendFailure(Name, BackendFailureReasons.InvalidSpec);
             return new JobOutcome(Result.Failure, "kubernetes.agent_address is not set, so job pods cannot reach the runner; set it to the URL of the Service in front of executor.listen.");
         }
 
@@ -59,6 +67,7 @@ internal sealed class KubernetesBackend(
         catch (Exception e) when (e is ContainerSpecException or KubernetesSpecException)
         {
             launch.Dispose();
+            _metrics.BackendFailure(Name, BackendFailureReasons.InvalidSpec);
             return new JobOutcome(Result.Failure, e.Message);
         }
 
@@ -80,10 +89,12 @@ internal sealed class KubernetesBackend(
             }
 
             KubernetesLog.SetupFailed(logger, taskId, e.Message);
+            _metrics.BackendFailure(Name, BackendFailureReasons.ApiError);
             return new JobOutcome(Result.Failure, $"The runner could not create the task's Job: {e.Message}");
         }
 
         KubernetesLog.JobCreated(logger, taskId, ns, job.Name(), job.Uid(), Image(job));
+        _metrics.BackendOperation(Name, "create");
         run.Reporter.Log($"Running the job as Kubernetes Job {ns}/{job.Name()} with {Image(job)}{Resources(job)}");
         var handle = new KubernetesJobHandle(ns, job.Name(), job.Uid());
         // Once the executor's rows have a place in the log, a later agent process can take the task over,
@@ -106,6 +117,11 @@ internal sealed class KubernetesBackend(
                 ?? (cancellationToken.IsCancellationRequested && !monitor.Started ? "The job's pod had not started yet, so no step ran."
                 : await EndedWithoutResultAsync(taskId, handle, monitor, ended));
             await EndAsync();
+            if (monitor.FailureReason is not null || !cancellationToken.IsCancellationRequested)
+            {
+                _metrics.BackendFailure(Name, monitor.FailureReason ?? BackendFailureReasons.ExecutorLost);
+            }
+
             return new JobOutcome(cancellationToken.IsCancellationRequested ? Result.Cancelled : Result.Failure, words);
         }
 
@@ -122,6 +138,7 @@ internal sealed class KubernetesBackend(
             records.Delete(taskId);
             launch.Dispose();
             await writer.DeleteAsync(handle, logger, taskId);
+            _metrics.BackendOperation(Name, "delete");
             watch.Dispose();
             monitoring.Dispose();
         }

@@ -1,4 +1,5 @@
 using KubeRunner.Agent.Configuration;
+using KubeRunner.Agent.Diagnostics;
 using KubeRunner.Agent.Executors;
 using KubeRunner.Agent.Forge;
 using KubeRunner.Agent.Reporting;
@@ -77,6 +78,7 @@ internal sealed partial class TaskAdoption(
 
     private async Task RunAsync(TaskRecord record, IAdoptedExecutor executor, TaskReporter reporter, ExecutorSession session, CancellationToken shutdown)
     {
+        using var scope = logger.BeginScope(new TaskLogScope(record.TaskId));
         try
         {
             var rows = await ForgeRowsAsync(record.TaskId, shutdown);
@@ -104,6 +106,7 @@ internal sealed partial class TaskAdoption(
     /// <summary>Ends on the forge a task whose job was stopped because it could not be taken over, so that it does not stay running there.</summary>
     private async Task FailAbandonedAsync(long taskId, CancellationToken shutdown)
     {
+        using var scope = logger.BeginScope(new TaskLogScope(taskId));
         await using var reporter = reporters.CreateAdopted(taskId, 0);
         try
         {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using k8s.Models;
 using KubeRunner.Agent.Tests.EndToEnd.Kubernetes;
 using KubeRunner.Agent.Tests.TestSupport;
@@ -43,11 +42,11 @@ public sealed class ChartAgentTests
         var image = await TestImages.EnsureAsync(TestImage.Busybox);
         var executorImage = (await ExecutorImage.EnsureAsync()).Split(':');
         var (listen, address) = await KubernetesPods.AgentAddressAsync();
-        var httpPort = FreeLoopbackPort();
+        using var status = new StatusClient();
         var rendering = await ChartRender.RenderAsync(
             $"forge.url={forge.Url}", $"registration.token={forge.AddRegistrationToken()}",
             $"profiles.heavy.image={image}", $"executorImage.repository={executorImage[0]}", $"executorImage.tag={executorImage[1]}",
-            $"service.executorPort={listen.Split(':')[1]}", $"service.httpPort={httpPort}", $"agentAddress={address}",
+            $"service.executorPort={listen.Split(':')[1]}", $"service.httpPort={status.Port}", $"agentAddress={address}",
             "runner.fetchInterval=100ms", $"extraConfig.kubernetes.kubeconfig={ChartPod.ServiceAccountDirectory}/kubeconfig");
         // In a cluster the agent finds the API server through its service account; here a kubeconfig there names the fake one.
         using var pod = new ChartPod(rendering, new Dictionary<string, string> { ["kubeconfig"] = kube.Kubeconfig(ChartRender.ReleaseNamespace) });
@@ -70,6 +69,11 @@ public sealed class ChartAgentTests
         // Rescheduled: a new pod with empty emptyDirs; only the cluster remembers the runner.
         pod.Schedule();
         using var second = pod.Start();
+        // The probes of the Deployment, on its http port.
+        var probes = pod.Container;
+        Assert.Equal(200, (int)(await second.WhileRunningAsync(status.WaitAsync(probes.LivenessProbe.HttpGet.Path, a => a.Status == HttpStatusCode.OK))).Status);
+        var ready = await second.WhileRunningAsync(status.WaitAsync(probes.ReadinessProbe.HttpGet.Path, a => a.Status == HttpStatusCode.OK));
+        Assert.Contains("backend kubernetes: ok", ready.Body, StringComparison.Ordinal);
         var task = await second.WhileRunningAsync(forge.WaitForTaskAsync(t => t.JobId == job && t.IsDone, TestTimeouts.Scenario));
         await WaitUntilGoneAsync(kube, jobName);
         second.Terminate();
@@ -80,6 +84,33 @@ public sealed class ChartAgentTests
         Assert.Equal(1, forge.Journal.Count(ForgeMethod.Register));
         Assert.Contains("is registered already", second.Out, StringComparison.Ordinal);
         AssertRolesCoverExactlyTheRequests(rendering, kube);
+    }
+
+    [Fact]
+    public async Task Agent_DeployedWithATokenTheForgeRefuses_StaysAliveNotReadyAndSaysWhatToDo()
+    {
+        await using var kube = await FakeKubeApiServer.StartAsync();
+        await using var forge = await FakeForge.StartAsync();
+        using var status = new StatusClient();
+        var rendering = await ChartRender.RenderAsync($"forge.url={forge.Url}", "registration.token=revoked", $"service.httpPort={status.Port}",
+            $"extraConfig.kubernetes.kubeconfig={ChartPod.ServiceAccountDirectory}/kubeconfig");
+        using var pod = new ChartPod(rendering, new Dictionary<string, string> { ["kubeconfig"] = kube.Kubeconfig(ChartRender.ReleaseNamespace) });
+
+        using var agent = pod.Start();
+        var unready = await agent.WhileRunningAsync(status.WaitAsync("/readyz", a => a.Body.Contains("refused", StringComparison.Ordinal)));
+        var alive = await agent.WhileRunningAsync(status.WaitAsync("/healthz", _ => true));
+        agent.Terminate();
+        Assert.Equal(0, await agent.WaitForExitAsync(TestTimeouts.Default));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, unready.Status);
+        Assert.Equal(HttpStatusCode.OK, alive.Status);
+        var tokenFile = pod.Map("/etc/kube-runner/token/token");
+        Assert.Contains($"registered: failing: {forge.Url} refused the registration token in {tokenFile}", unready.Body, StringComparison.Ordinal);
+        Assert.Contains($"refused the registration token in {tokenFile}", agent.Out, StringComparison.Ordinal);
+        Assert.Contains("Put a valid token there", agent.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", agent.Out + agent.Error, StringComparison.Ordinal);
+        Assert.Empty(forge.Runners);
+        Assert.Null(kube.GetSecret(ChartRender.ReleaseNamespace, ChartRender.ReleaseName + "-runner"));
     }
 
     private static void AssertRolesCoverExactlyTheRequests(ChartRendering rendering, FakeKubeApiServer kube)
@@ -104,12 +135,5 @@ public sealed class ChartAgentTests
         }
 
         Assert.Null(kube.GetJob(ChartRender.ReleaseNamespace, jobName));
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

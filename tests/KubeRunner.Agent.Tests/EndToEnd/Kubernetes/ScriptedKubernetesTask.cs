@@ -59,13 +59,14 @@ internal sealed class ScriptedKubernetesTask : IAsyncDisposable
     /// the job is queued (e.g. to make the API refuse its requests).
     /// </summary>
     /// <param name="kubernetesConfig">Keys added to the <c>kubernetes</c> section, each line indented by two spaces.</param>
-    public static async Task<ScriptedKubernetesTask> StartAsync(string kubernetesConfig = "", Action<FakeKubeApiServer>? beforeJob = null)
+    /// <param name="extraConfig">Sections appended after <c>kubernetes</c>, e.g. <c>http</c>.</param>
+    public static async Task<ScriptedKubernetesTask> StartAsync(string kubernetesConfig = "", Action<FakeKubeApiServer>? beforeJob = null, string extraConfig = "")
     {
         var kube = await FakeKubeApiServer.StartAsync();
         HostRunner runner;
         try
         {
-            runner = await KubernetesRunner.StartAsync(kube, Profile, kubernetesConfig: kubernetesConfig);
+            runner = await KubernetesRunner.StartAsync(kube, Profile, kubernetesConfig: kubernetesConfig, extraConfig: extraConfig);
         }
         catch
         {

@@ -10,13 +10,16 @@ namespace KubeRunner.Agent.Backends.Kubernetes.Api;
 /// The API requests the backend makes, each with <see cref="ApiRetry"/>'s retries and messages. The
 /// client is made on first use, so that an agent without Kubernetes labels never reads a kubeconfig.
 /// </summary>
-internal sealed class KubernetesApi(KubernetesOptions options, TimeProvider time) : IDisposable
+internal sealed class KubernetesApi(KubernetesOptions options, TimeProvider time, ApiReachability? reachability = null) : IDisposable
 {
     /// <summary>A request other than a watch that takes longer than this is retried.</summary>
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly Lazy<IKubernetes> _client = new(() => KubernetesClients.Create(options, time));
+    private readonly Lazy<IKubernetes> _client = new(() => KubernetesClients.Create(options, time, reachability));
     private readonly ApiRetry _retry = new(time);
+
+    /// <summary>Whether the API server answered the last request (for readiness); null when nobody asks.</summary>
+    public ApiReachability? Reachability => reachability;
 
     /// <summary>The client itself, for watches (which handle their own failures).</summary>
     /// <exception cref="KubernetesApiException">The kubeconfig cannot be used.</exception>

@@ -6,7 +6,7 @@ namespace KubeRunner.Agent.Backends.Kubernetes.Api;
 /// <summary>Makes the API client from kubernetes.kubeconfig, the in-cluster service account, or ~/.kube/config, in that order.</summary>
 internal static class KubernetesClients
 {
-    public static IKubernetes Create(KubernetesOptions options, TimeProvider time)
+    public static IKubernetes Create(KubernetesOptions options, TimeProvider time, ApiReachability? reachability = null)
     {
         var configuration = options.Kubeconfig.Length > 0
             ? KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig)
@@ -15,7 +15,10 @@ internal static class KubernetesClients
                 : KubernetesClientConfiguration.BuildConfigFromConfigFile();
         // Watches stream for minutes; other requests get their own bound (KubernetesApi).
         configuration.HttpClientTimeout = Timeout.InfiniteTimeSpan;
-        return new k8s.Kubernetes(configuration, new RateLimitHandler(options.Qps, options.Burst, time));
+        DelegatingHandler[] handlers = reachability is null
+            ? [new RateLimitHandler(options.Qps, options.Burst, time)]
+            : [new RateLimitHandler(options.Qps, options.Burst, time), new ReachabilityHandler(reachability)];
+        return new k8s.Kubernetes(configuration, handlers);
     }
 
     public static string Describe(KubernetesOptions options, Exception e) => options.Kubeconfig.Length > 0

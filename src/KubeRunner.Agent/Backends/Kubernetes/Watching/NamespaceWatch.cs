@@ -36,7 +36,7 @@ internal sealed class NamespaceWatch : IAsyncDisposable
             },
             (version, token) => api.Client.BatchV1.WatchListNamespacedJobAsync(ns, labelSelector: selector, resourceVersion: version,
                 allowWatchBookmarks: true, timeoutSeconds: WatchSeconds, cancellationToken: token),
-            JobChanged, time, logger);
+            JobChanged, time, logger, api.Reachability);
         var pods = new ResourceWatch<V1Pod>($"pods in {ns}",
             async token =>
             {
@@ -45,7 +45,7 @@ internal sealed class NamespaceWatch : IAsyncDisposable
             },
             (version, token) => api.Client.CoreV1.WatchListNamespacedPodAsync(ns, labelSelector: selector, resourceVersion: version,
                 allowWatchBookmarks: true, timeoutSeconds: WatchSeconds, cancellationToken: token),
-            PodChanged, time, logger);
+            PodChanged, time, logger, api.Reachability);
         _listed = Task.WhenAll(jobs.Listed.Task, pods.Listed.Task);
         _running = Task.WhenAll(Task.Run(() => jobs.RunAsync(_stop.Token)), Task.Run(() => pods.RunAsync(_stop.Token)));
     }

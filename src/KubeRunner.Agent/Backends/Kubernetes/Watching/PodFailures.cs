@@ -134,12 +134,12 @@ internal static class PodFailures
             var detail = Detail(waiting.Message);
             if (reason == "InvalidImageName")
             {
-                return new PodFailure(PodFailureKind.ImagePull, $"Invalid image name {image}{executor} for container {container} of pod {PodFacts.Name(pod)} (InvalidImageName){detail}");
+                return new PodFailure(PodFailureKind.ImagePull, $"Invalid image name {image}{executor} for container {container} of pod {PodFacts.Name(pod)} (InvalidImageName){detail}", reason);
             }
 
             if (ImagePullReasons.Contains(reason, StringComparer.Ordinal))
             {
-                return new PodFailure(PodFailureKind.ImagePull, $"Cannot pull image {image}{executor} for container {container} of pod {PodFacts.Name(pod)} ({reason}){detail}");
+                return new PodFailure(PodFailureKind.ImagePull, $"Cannot pull image {image}{executor} for container {container} of pod {PodFacts.Name(pod)} ({reason}){detail}", reason);
             }
 
             if (reason == "CreateContainerConfigError")

@@ -12,6 +12,9 @@ internal sealed class PodMonitor(TaskWatch watch, TimeSpan unschedulableWait, Ac
     /// <summary>Why the pod could not run the job, or stopped running it, when that is what ended it.</summary>
     public string? Failure { get; private set; }
 
+    /// <summary>The short name of <see cref="Failure"/> for metrics, e.g. <c>OOMKilled</c>.</summary>
+    public string? FailureReason { get; private set; }
+
     /// <summary>The job's pod, once one was seen.</summary>
     public string? PodName { get; private set; }
 
@@ -53,7 +56,7 @@ internal sealed class PodMonitor(TaskWatch watch, TimeSpan unschedulableWait, Ac
                 KubernetesLog.PodEnded(logger, taskId, PodName ?? "?", $"job container exit code {code}");
                 if (verdict.Failure is { IsInfrastructure: true } killed)
                 {
-                    Failure = killed.Line;
+                    (Failure, FailureReason) = (killed.Line, killed.Reason);
                 }
 
                 return code;
@@ -61,14 +64,14 @@ internal sealed class PodMonitor(TaskWatch watch, TimeSpan unschedulableWait, Ac
 
             if (verdict.Failure is { IsInfrastructure: true } failure)
             {
-                Failure = failure.Line;
+                (Failure, FailureReason) = (failure.Line, failure.Reason);
                 KubernetesLog.InfrastructureFailure(logger, taskId, failure.Line);
                 return -1;
             }
 
             if (snapshot.JobGone || (adopted && snapshot.Job is null && snapshot.Pod is null))
             {
-                Failure = "The task's Job was deleted by someone other than the runner while the job ran.";
+                (Failure, FailureReason) = ("The task's Job was deleted by someone other than the runner while the job ran.", "JobDeleted");
                 return -1;
             }
 

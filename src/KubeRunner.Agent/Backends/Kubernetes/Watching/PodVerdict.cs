@@ -69,8 +69,27 @@ internal enum PodStage
 }
 
 /// <summary>Why the task fails, as the one line that ends its log.</summary>
-internal sealed record PodFailure(PodFailureKind Kind, string Line)
+/// <param name="Name">Kubernetes' own word for the failure when the kind has several (the image pull's waiting reason).</param>
+internal sealed record PodFailure(PodFailureKind Kind, string Line, string? Name = null)
 {
+    /// <summary>A short stable name for metrics: Kubernetes' own word where it has one (OOMKilled, ErrImagePull, Unschedulable).</summary>
+    public string Reason => Name ?? Kind switch
+    {
+        PodFailureKind.DeadlineExceeded => "DeadlineExceeded",
+        PodFailureKind.Evicted => "Evicted",
+        PodFailureKind.Disrupted => "DisruptionTarget",
+        PodFailureKind.OutOfMemory => "OOMKilled",
+        PodFailureKind.InitContainerFailed => "InitContainerFailed",
+        PodFailureKind.ServiceFailed => "CrashLoopBackOff",
+        PodFailureKind.ImagePull => "ErrImagePull",
+        PodFailureKind.ContainerConfig => "CreateContainerConfigError",
+        PodFailureKind.PodFailed => "PodFailed",
+        PodFailureKind.PodDeleted => "PodDeleted",
+        PodFailureKind.Unschedulable => "Unschedulable",
+        PodFailureKind.JobContainerExited => "JobContainerExited",
+        _ => "JobFailed",
+    };
+
     /// <summary>
     /// False only for <see cref="PodFailureKind.JobContainerExited"/>: the pod ended on its own, so the
     /// executor's reported result, when there is one, is the task's result and this line is for when

@@ -18,7 +18,8 @@ internal sealed class ResourceWatch<T>(
     Func<string, CancellationToken, IAsyncEnumerable<(WatchEventType Type, T Item)>> watch,
     Action<T, bool> changed,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    ApiReachability? reachability = null)
     where T : IKubernetesObject<V1ObjectMeta>
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
@@ -72,6 +73,12 @@ internal sealed class ResourceWatch<T>(
             catch (Exception e) when (ApiRetry.IsApiFailure(e) || e is KubernetesApiException)
             {
                 KubernetesLog.WatchFailed(logger, what, ApiRetry.Describe(e));
+                if (ApiReachability.IsTransportFailure(e))
+                {
+                    // A stream that breaks after its answer began never reaches the client's handlers.
+                    reachability?.Unreachable($"the watch of {what} failed: {ApiRetry.Describe(e)}");
+                }
+
                 try
                 {
                     await Task.Delay(backoff, time, cancellationToken);
