@@ -36,7 +36,8 @@ internal static class DaemonCommand
             RunnerRegistration registration;
             try
             {
-                registration = await LoadRegistrationAsync(context, config, store, http, problem => readiness.SetRegistration(false, problem ?? "registered; declaring the runner to the forge"), cancellationToken);
+                registration = await LoadRegistrationAsync(context, config, store, http,
+                    problem => readiness.SetRegistration(false, problem ?? "registered; declaring the runner to the forge"), cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -106,7 +107,7 @@ internal static class DaemonCommand
     {
         if (!config.Registration.Enabled)
         {
-            return RegistrationFile.Load(store.Describe);
+            return RegistrationFile.Load(ConfigOption.RegistrationPath(context, config));
         }
 
         var instance = ForgeAddress.TryParse(config.Registration.Instance, out var problem)
