@@ -52,9 +52,12 @@ internal static class LocalSdkImage
     {
         await DockerDaemon.EnsureAsync();
         var repository = ExecutorBundle.RepositoryRoot();
-        var baseImage = await EnsureBaseAsync();
+        // The restores run while debootstrap does: each is mostly waiting on the network or the disk.
+        var debian = EnsureBaseAsync();
+        var restored = RestoredPackages.FindAsync(repository, DeploymentImages.Dockerfiles(repository));
+        await Task.WhenAll(debian, restored);
+        var (baseImage, packages) = (await debian, await restored);
         var dotnetRoot = DotnetSdk.Root();
-        var packages = await RestoredPackages.FindAsync(repository, DeploymentImages.Dockerfiles(repository));
         var reference = $"kr-test/sdk:{Tag(baseImage, dotnetRoot, packages)}";
         using var machineLock = await MachineLock.AcquireAsync(reference);
         if (await DockerCli.ImageExistsAsync(reference))
