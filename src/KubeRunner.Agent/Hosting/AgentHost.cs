@@ -18,7 +18,7 @@ namespace KubeRunner.Agent.Hosting;
 internal static class AgentHost
 {
     /// <summary>Time the final reports of cancelled tasks get on top of <c>shutdown_timeout</c>.</summary>
-    private static readonly TimeSpan FinalReportAllowance = TimeSpan.FromMinutes(15);
+    internal static readonly TimeSpan FinalReportAllowance = TimeSpan.FromMinutes(15);
 
     public static IHost Build(AgentHostSettings settings)
     {
