@@ -37,6 +37,8 @@ internal sealed class KubernetesAdoptedExecutor : IAdoptedExecutor
 
     public bool HasEnded => _ended.IsCompleted;
 
+    public string? FailureReason => _monitor.FailureReason;
+
     public Task StopAsync(TimeSpan grace) => Task.WhenAny(_ended, Task.Delay(grace, CancellationToken.None));
 
     public async Task<string> EndedWithoutResultAsync()

@@ -46,6 +46,12 @@ internal interface IAdoptedExecutor : IAsyncDisposable
     /// <summary>The task's closing message when the executor ended without reporting the job's result.</summary>
     Task<string> EndedWithoutResultAsync();
 
+    /// <summary>
+    /// What ended the task, as the short word of <c>kube_runner_backend_failures_total</c> (a pod failure's
+    /// name, e.g. <c>OOMKilled</c>), when the backend knows it; null counts as the executor being lost.
+    /// </summary>
+    string? FailureReason => null;
+
     /// <summary>Gives the new session what the backend serves executors besides events (the Docker job container, for Docker actions).</summary>
     void Prepare(Executors.ExecutorSession session)
     {

@@ -25,6 +25,7 @@ internal sealed partial class TaskAdoption(
     RunnerConfig config,
     TaskPoller poller,
     IEnumerable<IBackendAdoption> backends,
+    AgentMetrics metrics,
     ILogger<TaskAdoption> logger)
 {
     /// <summary>
@@ -90,6 +91,11 @@ internal sealed partial class TaskAdoption(
             var (result, words) = finished is null
                 ? (cancel.IsCancellationRequested ? Result.Cancelled : Result.Failure, await executor.EndedWithoutResultAsync())
                 : (finished.Result, finished.Message.Length > 0 ? finished.Message : null);
+            if (finished is null && (executor.FailureReason is not null || !cancel.IsCancellationRequested))
+            {
+                // As for a task of this process: the backend ended it, not the job's own steps or a cancel.
+                metrics.BackendFailure(record.BackendName, executor.FailureReason ?? BackendFailureReasons.ExecutorLost);
+            }
             await reporter.CompleteAsync(result, words, CancellationToken.None);
             // The executor exits once the agent confirms that the forge has everything.
             await executor.StopAsync(TimeSpan.FromSeconds(30));
