@@ -8,6 +8,7 @@ using KubeRunner.Agent.Tasks.Adoption;
 using KubeRunner.Agent.Labels;
 using KubeRunner.Agent.Registration;
 using KubeRunner.Agent.Scheduling;
+using KubeRunner.Agent.Standby;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -64,6 +65,7 @@ internal static class DaemonCommand
             // Before the executor socket opens: executors that outlived the last agent process reattach at once.
             await host.Services.GetRequiredService<TaskAdoption>().AdoptAllAsync(cancellationToken);
             await host.StartAsync(CancellationToken.None);
+            status?.ServePeers(host.Services.GetRequiredService<PeerStatusSource>());
             // Runs until a signal, or until the host stops by itself because a loop crashed.
             var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);

@@ -109,6 +109,11 @@ internal static class ConfigDefaults
         Namespace = values.String("registration.namespace") ?? "",
     };
 
+    public static StandbyOptions Standby(ConfigValues values, string currentDirectory) => new()
+    {
+        FleetSecretFile = NonEmpty(values.String("standby.fleet_secret_file")) is { } file ? Path.GetFullPath(file, currentDirectory) : "",
+    };
+
     public static ActionsOptions Actions(ConfigValues values, HostWorkOptions host, string currentDirectory) => new()
     {
         // Next to the other runner data, so that one workdir_parent holds everything a runner keeps.

@@ -44,6 +44,7 @@ internal static class ConfigLoader
             Executor = ConfigDefaults.Executor(values, host, currentDirectory),
             Http = ConfigDefaults.Http(values),
             Registration = ConfigDefaults.Registration(values, currentDirectory),
+            Standby = ConfigDefaults.Standby(values, currentDirectory),
             Actions = ConfigDefaults.Actions(values, host, currentDirectory),
             Docker = ConfigDefaults.Docker(values, environment, currentDirectory),
             Kubernetes = ConfigDefaults.Kubernetes(values, currentDirectory),

@@ -69,6 +69,8 @@ internal static class ConfigSchema
             Key("name", Text, c => c.Registration.Name),
             Key("secret", Text, c => c.Registration.Secret),
             Key("namespace", Text, c => c.Registration.Namespace)),
+        Section("standby",
+            Key("fleet_secret_file", Text, c => c.Standby.FleetSecretFile)),
         Section("actions",
             Key("cache_dir", Text, c => c.Actions.CacheDir),
             Key("cache_max_size", Size, c => c.Actions.CacheMaxSize),

@@ -22,6 +22,8 @@ internal sealed record RunnerConfig
 
     public RegistrationOptions Registration { get; init; } = new();
 
+    public StandbyOptions Standby { get; init; } = new();
+
     public ActionsOptions Actions { get; init; } = new();
 
     public DockerOptions Docker { get; init; } = new();

@@ -13,6 +13,7 @@ using KubeRunner.Agent.Forge;
 using KubeRunner.Agent.Hosting.Status;
 using KubeRunner.Agent.Reporting;
 using KubeRunner.Agent.Scheduling;
+using KubeRunner.Agent.Standby;
 using KubeRunner.Agent.Tasks;
 using KubeRunner.Agent.Tasks.Adoption;
 using Microsoft.Extensions.DependencyInjection;
@@ -72,6 +73,7 @@ internal static class AgentServiceCollectionExtensions
         services.TryAddSingleton(sp => new BackendSelector(sp.GetServices<IJobBackend>(), settings.Labels, settings.OnlyLabel));
         services.TryAddSingleton<TaskRunner>();
         services.TryAddSingleton<TaskPoller>();
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<PeerStatusSource>(sp, settings.Registration.Uuid));
         if (settings.PollForTasks)
         {
             services.AddHostedService(sp => sp.GetRequiredService<TaskPoller>());

@@ -31,9 +31,16 @@ internal sealed partial class TaskPoller(
     private long _tasksVersion;
     private string _requestKey = NewRequestKey();
     private int _fetchFailures;
+    private long _lastFetchAnswered;
 
     /// <summary>Tasks running now.</summary>
     public int RunningCount => _running.Count;
+
+    /// <summary>The monotonic timestamp (TimeProvider.GetTimestamp) of the last FetchTask that got an answer; null before the first.</summary>
+    public long? LastFetchAnswered => Interlocked.Read(ref _lastFetchAnswered) is var answered and > 0 ? answered : null;
+
+    /// <summary>Whether the poller has stopped taking new tasks (the agent is stopping).</summary>
+    public bool Stopping { get; private set; }
 
     public override void Dispose()
     {
@@ -66,6 +73,7 @@ internal sealed partial class TaskPoller(
         {
         }
 
+        Stopping = true;
         Log.PollingStopped(logger, _running.Count);
         await DrainAsync();
     }
@@ -81,6 +89,7 @@ internal sealed partial class TaskPoller(
         {
             response = await forge.FetchTaskAsync(new FetchTaskRequest { TasksVersion = sent }, _requestKey, options.FetchTimeout, CancellationToken.None);
             _metrics.FetchCompleted(time.GetElapsedTime(started));
+            Interlocked.Exchange(ref _lastFetchAnswered, time.GetTimestamp());
         }
         catch (Exception e) when (e is ConnectException or HttpRequestException or IOException)
         {

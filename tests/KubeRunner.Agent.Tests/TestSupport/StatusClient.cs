@@ -22,14 +22,21 @@ internal sealed class StatusClient : IDisposable
     /// <summary>The value for <c>http.listen</c>.</summary>
     public string Listen => $"127.0.0.1:{Port}";
 
-    public async Task<StatusAnswer> GetAsync(string path)
+    /// <param name="bearer">Sent as <c>Authorization: Bearer …</c> when given.</param>
+    public async Task<StatusAnswer> GetAsync(string path, string? bearer = null)
     {
-        using var response = await _http.GetAsync(new Uri($"http://127.0.0.1:{Port}{path}"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{Port}{path}"));
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        using var response = await _http.SendAsync(request);
         return new StatusAnswer(response.StatusCode, response.Content.Headers.ContentType?.ToString() ?? "", await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>Asks again until the answer satisfies <paramref name="done"/> (the server may not listen yet); the last answer on timeout.</summary>
-    public async Task<StatusAnswer> WaitAsync(string path, Func<StatusAnswer, bool> done, TimeSpan? timeout = null)
+    public async Task<StatusAnswer> WaitAsync(string path, Func<StatusAnswer, bool> done, TimeSpan? timeout = null, string? bearer = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TestTimeouts.Scenario);
         StatusAnswer? last = null;
@@ -37,7 +44,7 @@ internal sealed class StatusClient : IDisposable
         {
             try
             {
-                last = await GetAsync(path);
+                last = await GetAsync(path, bearer);
                 if (done(last))
                 {
                     return last;

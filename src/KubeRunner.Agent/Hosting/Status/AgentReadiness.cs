@@ -49,6 +49,18 @@ internal sealed class AgentReadiness(TimeProvider time)
         }
     }
 
+    /// <summary>Whether a request to the forge succeeded within <see cref="ForgeWindow"/>.</summary>
+    public bool ForgeOk
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return ForgeProblem() is null;
+            }
+        }
+    }
+
     /// <summary>A request to the forge (FetchTask, UpdateTask, UpdateLog, Declare) succeeded.</summary>
     public void ForgeSucceeded()
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Diagnostics.Prometheus;
+using KubeRunner.Agent.Standby;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -22,12 +23,17 @@ internal sealed partial class StatusServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly PrometheusExporter _exporter;
+    private readonly PeerStatusEndpoint _peers;
 
-    private StatusServer(WebApplication app, PrometheusExporter exporter)
+    private StatusServer(WebApplication app, PrometheusExporter exporter, PeerStatusEndpoint peers)
     {
         _app = app;
         _exporter = exporter;
+        _peers = peers;
     }
+
+    /// <summary>Starts answering peers with this agent's status, once the agent's services exist.</summary>
+    public void ServePeers(PeerStatusSource source) => _peers.Source = source;
 
     /// <summary>Where the agent's instruments come from (<see cref="AgentHostSettings.Meters"/>).</summary>
     public IMeterFactory Meters => _app.Services.GetRequiredService<IMeterFactory>();
@@ -44,6 +50,7 @@ internal sealed partial class StatusServer : IAsyncDisposable
         }
 
         var endpoint = ListenAddress.Parse(listen, "http.listen");
+        var peers = new PeerStatusEndpoint(PeerStatusEndpoint.ReadSecret(config.Standby.FleetSecretFile));
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         configureLogging(builder.Logging);
         builder.Logging.SetMinimumLevel(AgentHost.LogLevelOf(config.Log.Level));
@@ -57,8 +64,8 @@ internal sealed partial class StatusServer : IAsyncDisposable
         });
         var app = builder.Build();
         var exporter = new PrometheusExporter(app.Services.GetRequiredService<IMeterFactory>());
-        app.Run(context => HandleAsync(context, readiness, exporter));
-        var server = new StatusServer(app, exporter);
+        app.Run(context => HandleAsync(context, readiness, exporter, peers));
+        var server = new StatusServer(app, exporter, peers);
         try
         {
             await app.StartAsync(cancellationToken);
@@ -73,7 +80,7 @@ internal sealed partial class StatusServer : IAsyncDisposable
         return server;
     }
 
-    private static async Task HandleAsync(HttpContext context, AgentReadiness readiness, PrometheusExporter exporter)
+    private static async Task HandleAsync(HttpContext context, AgentReadiness readiness, PrometheusExporter exporter, PeerStatusEndpoint peers)
     {
         var response = context.Response;
         if (!HttpMethods.IsGet(context.Request.Method))
@@ -98,6 +105,9 @@ internal sealed partial class StatusServer : IAsyncDisposable
             case "/metrics":
                 response.ContentType = PrometheusExporter.ContentType;
                 await response.WriteAsync(exporter.Scrape(), context.RequestAborted);
+                return;
+            case PeerStatusEndpoint.Path when peers.Enabled:
+                await peers.HandleAsync(context);
                 return;
             default:
                 response.StatusCode = StatusCodes.Status404NotFound;
