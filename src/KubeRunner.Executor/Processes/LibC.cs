@@ -59,6 +59,10 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "posix_spawn_file_actions_adddup2")]
     public static partial int FileActionsAddDup2(void* fileActions, int fd, int newFd);
 
+    /// <summary>glibc 2.34+ (the executor's bundle has 2.36); musl has none.</summary>
+    [LibraryImport(Library, EntryPoint = "posix_spawn_file_actions_addclosefrom_np")]
+    public static partial int FileActionsAddCloseFrom(void* fileActions, int lowFd);
+
     [LibraryImport(Library, EntryPoint = "posix_spawn_file_actions_addclose")]
     public static partial int FileActionsAddClose(void* fileActions, int fd);
 

@@ -40,6 +40,7 @@ internal static unsafe class PosixSpawner
             Check(LibC.FileActionsAddDup2(fileActions, outputFd, 2), "posix_spawn_file_actions_adddup2");
             Check(LibC.FileActionsAddOpen(fileActions, 0, "/dev/null", LibC.ORdOnly, 0), "posix_spawn_file_actions_addopen");
             Check(LibC.FileActionsAddChdir(fileActions, workingDirectory), "posix_spawn_file_actions_addchdir_np");
+            AddCloseFromThree(fileActions);
 
             Check(LibC.SpawnAttrInit(attributes), "posix_spawnattr_init");
             attributesReady = true;
@@ -84,6 +85,23 @@ internal static unsafe class PosixSpawner
         }
     }
 
+
+    /// <summary>
+    /// Closes every descriptor from 3 up in the child, whatever this process opened without
+    /// close-on-exec since it started (a native library, another thread), where the C library can
+    /// (glibc 2.34+); elsewhere the marking of <see cref="InheritedDescriptors"/> is what there is.
+    /// </summary>
+    private static void AddCloseFromThree(void* fileActions)
+    {
+        try
+        {
+            Check(LibC.FileActionsAddCloseFrom(fileActions, 3), "posix_spawn_file_actions_addclosefrom_np");
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // musl, or a glibc older than 2.34.
+        }
+    }
     private static void Check(int error, string call)
     {
         if (error != 0)

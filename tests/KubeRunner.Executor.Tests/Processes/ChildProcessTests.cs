@@ -141,6 +141,29 @@ public sealed class ChildProcessTests
     }
 
     [Fact]
+    public async Task Start_DescriptorOpenedLaterWithoutCloseOnExec_IsNotInherited()
+    {
+        await RunAsync(Shell("true"));
+        var path = Path.GetTempFileName();
+        try
+        {
+            using var file = File.OpenHandle(path);
+            var fd = (int)file.DangerousGetHandle();
+            // As a native library (or a test beside this one) might open it, after the executor's first spawn.
+            Assert.Equal(0, LibC.Fcntl(fd, LibC.FSetFd, 0));
+
+            var (exit, lines) = await RunAsync(new ChildProcessStartInfo("ls", ["/proc/self/fd"], Environment(), "/"));
+
+            Assert.Equal(0, exit);
+            Assert.DoesNotContain(fd.ToString(System.Globalization.CultureInfo.InvariantCulture), lines);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task Start_ChildHasDefaultSignalsAndAnEmptyMask()
     {
         // The runtime ignores SIGPIPE; an ignored signal would survive exec.
