@@ -121,7 +121,8 @@ internal sealed class ActionRunner(JobRun run, JobLog log, StepRunners runners, 
             }
         }
 
-        return run.State.Status == JobStatus.Cancelled ? (Result.Cancelled, run.State.CancelReason)
+        // As for a step: the job's closing row says why it was cancelled.
+        return run.State.Status == JobStatus.Cancelled ? (Result.Cancelled, null)
             : nested.Failed ? (Result.Failure, null)
             : (Result.Success, null);
     }

@@ -88,7 +88,9 @@ internal sealed class StepSequence(JobRun run, JobLog log, StepRunners runners, 
         }
         catch (OperationCanceledException) when (jobCancel.IsCancellationRequested)
         {
-            return (Result.Cancelled, run.State.CancelReason);
+            // The job's closing row says why it was cancelled; a step stopped by it (whether its process
+            // had started or not) is only marked cancelled, so that the reason is not said twice.
+            return (Result.Cancelled, null);
         }
         catch (ExpressionException e)
         {
