@@ -31,6 +31,16 @@ internal static class KubernetesRunner
     /// <summary>The name of a task's Job and Secret, as the backend makes it.</summary>
     public static string JobName(string runnerUuid, long taskId) => KubeRunner.Agent.Backends.Kubernetes.Spec.KubernetesNames.TaskObjects(taskId, runnerUuid);
 
+    /// <summary>Waits until the Job is gone (the agent deletes it once its task is reported), at most <see cref="TestTimeouts.Default"/>.</summary>
+    public static async Task WaitUntilJobGoneAsync(FakeKubeApiServer kube, string ns, string job)
+    {
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
+        while (kube.GetJob(ns, job) is not null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+    }
+
     /// <summary>Waits until the Job of the runner's next task has a pod, and returns the pod's name.</summary>
     public static async Task<(string Job, string Pod)> PodAsync(FakeKubeApiServer kube, string runnerUuid, long taskId)
     {

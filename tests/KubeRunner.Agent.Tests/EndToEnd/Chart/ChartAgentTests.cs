@@ -75,13 +75,14 @@ public sealed class ChartAgentTests
         var ready = await second.WhileRunningAsync(status.WaitAsync(probes.ReadinessProbe.HttpGet.Path, a => a.Status == HttpStatusCode.OK));
         Assert.Contains("backend kubernetes: ok", ready.Body, StringComparison.Ordinal);
         var task = await second.WhileRunningAsync(forge.WaitForTaskAsync(t => t.JobId == job && t.IsDone, TestTimeouts.Scenario));
-        await WaitUntilGoneAsync(kube, jobName);
+        await KubernetesRunner.WaitUntilJobGoneAsync(kube, ChartRender.ReleaseNamespace, jobName);
         second.Terminate();
         await second.WaitForExitAsync(TestTimeouts.Scenario);
 
         RestartJob.AssertEveryRowOnce(task, second.Out);
         Assert.Equal(runner.Uuid, Assert.Single(forge.Runners).Uuid);
         Assert.Equal(1, forge.Journal.Count(ForgeMethod.Register));
+        Assert.Null(kube.GetJob(ChartRender.ReleaseNamespace, jobName));
         Assert.Contains("is registered already", second.Out, StringComparison.Ordinal);
         AssertRolesCoverExactlyTheRequests(rendering, kube);
     }
@@ -124,16 +125,5 @@ public sealed class ChartAgentTests
         var used = requests.Select(RoleRules.Of).ToHashSet();
         var unused = rules.Granted.Where(p => !used.Contains(p) && !NotInThisRun.Contains((p.Group, p.Resource, p.Verb))).Select(p => p.ToString()).ToList();
         Assert.True(unused.Count == 0, "permissions the agent never used: " + string.Join("; ", unused));
-    }
-
-    private static async Task WaitUntilGoneAsync(FakeKubeApiServer kube, string jobName)
-    {
-        var deadline = DateTime.UtcNow + TestTimeouts.Default;
-        while (kube.GetJob(ChartRender.ReleaseNamespace, jobName) is not null && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(200));
-        }
-
-        Assert.Null(kube.GetJob(ChartRender.ReleaseNamespace, jobName));
     }
 }

@@ -34,12 +34,7 @@ public sealed class KubernetesRestartTests
         using (var second = AgentProcess.Start(cli.Directory, "daemon", "--config", "config.yaml"))
         {
             task = await second.WhileRunningAsync(forge.WaitForTaskAsync(t => t.JobId == job && t.IsDone, TestTimeouts.Scenario));
-            var deadline = DateTime.UtcNow + TestTimeouts.Default;
-            while (kube.GetJob(KubernetesRunner.Namespace, jobName) is not null && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200));
-            }
-
+            await KubernetesRunner.WaitUntilJobGoneAsync(kube, KubernetesRunner.Namespace, jobName);
             second.Terminate();
             await second.WaitForExitAsync(TestTimeouts.Scenario);
             RestartJob.AssertEveryRowOnce(task, second.Out);
