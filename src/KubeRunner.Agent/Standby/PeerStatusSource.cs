@@ -13,7 +13,7 @@ internal sealed class PeerStatusSource(string runnerUuid, LabelSet labels, Polle
     public PeerStatus Current()
     {
         var sinceFetch = poller.LastFetchAnswered is { } answered ? (long)time.GetElapsedTime(answered).TotalMilliseconds : (long?)null;
-        return new PeerStatus(runnerUuid, _bootId, Interlocked.Increment(ref _sequence), labels.Names, options.Capacity, poller.RunningCount,
-            Accepting: !poller.Stopping, readiness.ForgeOk, sinceFetch);
+        return new PeerStatus(runnerUuid, _bootId, Interlocked.Increment(ref _sequence), 0, "normal", labels.Names, options.Capacity, poller.RunningCount,
+            !poller.Stopping, readiness.ForgeOk, sinceFetch, (long)options.FetchInterval.TotalMilliseconds, (long)options.FetchTimeout.TotalMilliseconds);
     }
 }
