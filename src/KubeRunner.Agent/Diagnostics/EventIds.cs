@@ -114,4 +114,20 @@ internal static class EventIds
 
     // 90x: health, readiness and metrics (http.listen)
     public const int StatusListening = 900;
+
+    // 95x: standby (peers, the forge's job list, modes, claims, draining)
+    public const int Draining = 950;
+    public const int DrainResumed = 951;
+    public const int StandbyModeChanged = 952;
+    public const int StandbyClaiming = 953;
+    public const int StandbyClaimLost = 954;
+    public const int StandbyPeerLost = 955;
+    public const int StandbyPeerBack = 956;
+    public const int StandbyPeerRestarted = 957;
+    public const int StandbyForgeApi = 958;
+    public const int StandbyForgeApiFailed = 959;
+    public const int StandbyKeepaliveFailed = 960;
+    public const int StandbyLabelsDiffer = 961;
+    public const int StandbySpillOver = 962;
+    public const int StandbyPeerState = 963;
 }

@@ -4,6 +4,7 @@ using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Forge;
 using KubeRunner.Agent.Hosting.Status;
 using KubeRunner.Agent.Labels;
+using KubeRunner.Agent.Standby.ForgeApi;
 using Microsoft.Extensions.Logging;
 
 namespace KubeRunner.Agent.Hosting;
@@ -13,6 +14,7 @@ namespace KubeRunner.Agent.Hosting;
 /// <param name="OnlyLabel">When set (<c>kube-runner exec</c>), every job runs with this label whatever its runs-on names.</param>
 /// <param name="Readiness">The daemon's readiness, made before the host so that it answers before registration; else the host makes its own.</param>
 /// <param name="Meters">The factory of the agent's meter, whose exporter serves <c>/metrics</c>; else the host's own (nothing exports it).</param>
+/// <param name="ForgeApi">A standby's reader of the forge's waiting jobs and runner status (standby.api_token_file); null: the heartbeat alone.</param>
 internal sealed record AgentHostSettings(
     RunnerConfig Config,
     RunnerRegistration Registration,
@@ -25,4 +27,5 @@ internal sealed record AgentHostSettings(
     Label? OnlyLabel = null,
     WorkspaceSeed? Seed = null,
     AgentReadiness? Readiness = null,
-    IMeterFactory? Meters = null);
+    IMeterFactory? Meters = null,
+    IForgeActionsApi? ForgeApi = null);

@@ -14,7 +14,8 @@ namespace KubeRunner.Agent.Scheduling;
 /// at a time, one fetch per <c>fetch_interval</c> when idle; after a fetch that brought a task the next
 /// one follows at once, so queued jobs fill free capacity without waiting an interval each.
 /// On shutdown it stops fetching, lets running tasks finish within <c>shutdown_timeout</c>, then
-/// cancels them; every task still sends its final report.
+/// cancels them; every task still sends its final report. Each fetch first passes the
+/// <see cref="IFetchGate"/>: closed while the agent drains, and for a standby while its peers take the jobs.
 /// </summary>
 internal sealed partial class TaskPoller(
     IRunnerService forge,
@@ -22,9 +23,11 @@ internal sealed partial class TaskPoller(
     PollerOptions options,
     TimeProvider time,
     ILogger<TaskPoller> logger,
-    AgentMetrics? metrics = null) : BackgroundService
+    AgentMetrics? metrics = null,
+    IFetchGate? gate = null) : BackgroundService
 {
     private readonly AgentMetrics _metrics = metrics ?? AgentMetrics.Unobserved;
+    private readonly IFetchGate _gate = gate ?? OpenGate.Instance;
     private readonly ConcurrentDictionary<long, Task> _running = new();
     private readonly SemaphoreSlim _slots = new(options.Capacity, options.Capacity);
     private readonly CancellationTokenSource _cancelTasks = new();
@@ -63,10 +66,21 @@ internal sealed partial class TaskPoller(
                 }
 
                 await _slots.WaitAsync(stoppingToken);
+                FetchPermit permit;
+                try
+                {
+                    permit = await _gate.WaitAsync(stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    _slots.Release();
+                    throw;
+                }
+
                 // The fetch itself is not cancelled by shutdown: Forgejo may already have assigned a
                 // task whose answer is on its way, and dropping it would leave that job running on the
                 // forge with nobody running it. It is bounded by fetch_timeout.
-                fetchNow = await FetchOnceAsync();
+                fetchNow = await FetchOnceAsync(permit);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -80,9 +94,9 @@ internal sealed partial class TaskPoller(
 
     /// <summary>One FetchTask, holding a free slot; a task received keeps the slot until it ends.</summary>
     /// <returns>True when a task arrived.</returns>
-    private async Task<bool> FetchOnceAsync()
+    private async Task<bool> FetchOnceAsync(FetchPermit permit)
     {
-        var sent = _tasksVersion;
+        var sent = permit.ForceQueueLook ? 0 : _tasksVersion;
         FetchTaskResponse response;
         var started = time.GetTimestamp();
         try
@@ -95,6 +109,7 @@ internal sealed partial class TaskPoller(
         {
             _metrics.FetchCompleted(time.GetElapsedTime(started));
             _metrics.FetchFailed(e);
+            _gate.Completed(permit, gotTask: false);
             _slots.Release();
             // The request key stays: if the forge assigned a task to the lost answer, it hands it back.
             if (!ForgeErrors.Is(e, ConnectCode.DeadlineExceeded))
@@ -118,6 +133,7 @@ internal sealed partial class TaskPoller(
             _tasksVersion = response.TasksVersion;
         }
 
+        _gate.Completed(permit, response.Task is not null);
         if (response.Task is not { } task)
         {
             _slots.Release();
@@ -260,5 +276,17 @@ internal sealed partial class TaskPoller(
 
         [LoggerMessage(Diagnostics.EventIds.ShutdownComplete, LogLevel.Information, "All {Count} task(s) ended and reported")]
         public static partial void ShutdownComplete(ILogger logger, int count);
+    }
+}
+
+/// <summary>The gate of a poller made without one (tests, one-shot runs): always open.</summary>
+internal sealed class OpenGate : IFetchGate
+{
+    public static readonly OpenGate Instance = new();
+
+    public ValueTask<FetchPermit> WaitAsync(CancellationToken cancellationToken) => ValueTask.FromResult(FetchPermit.Ordinary);
+
+    public void Completed(FetchPermit permit, bool gotTask)
+    {
     }
 }

@@ -15,6 +15,9 @@ internal sealed class PeerStatusEndpoint(byte[]? secret)
 {
     public const string Path = "/standby/v1/status";
 
+    /// <summary>POST drains (the agent takes no new job), DELETE resumes; both answer the status.</summary>
+    public const string DrainPath = "/standby/v1/drain";
+
     private volatile PeerStatusSource? _source;
 
     public bool Enabled => secret is not null;
@@ -49,24 +52,55 @@ internal sealed class PeerStatusEndpoint(byte[]? secret)
 
     public async Task HandleAsync(HttpContext context)
     {
+        if (await AdmitAsync(context) is { } source)
+        {
+            await WriteAsync(context, source);
+        }
+    }
+
+    public async Task HandleDrainAsync(HttpContext context)
+    {
+        var method = context.Request.Method;
+        if (!HttpMethods.IsPost(method) && !HttpMethods.IsDelete(method))
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            context.Response.Headers.Allow = "POST, DELETE";
+            return;
+        }
+
+        if (await AdmitAsync(context) is { } source)
+        {
+            source.Drain.Set(HttpMethods.IsPost(method));
+            await WriteAsync(context, source);
+        }
+    }
+
+    /// <summary>The source to answer from, or null after answering 401 (no fleet secret) or 503 (not registered).</summary>
+    private async Task<PeerStatusSource?> AdmitAsync(HttpContext context)
+    {
         var response = context.Response;
         if (!Authorized(context.Request.Headers.Authorization.ToString()))
         {
             response.StatusCode = StatusCodes.Status401Unauthorized;
             response.Headers.WWWAuthenticate = "Bearer";
             await response.WriteAsync("send the fleet secret (standby.fleet_secret_file) as Authorization: Bearer <secret>\n", context.RequestAborted);
-            return;
+            return null;
         }
 
         if (_source is not { } source)
         {
             response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             await response.WriteAsync("not registered yet\n", context.RequestAborted);
-            return;
+            return null;
         }
 
-        response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(response.Body, source.Current(), PeerStatusJson.Default.PeerStatus, context.RequestAborted);
+        return source;
+    }
+
+    private static async Task WriteAsync(HttpContext context, PeerStatusSource source)
+    {
+        context.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(context.Response.Body, source.Current(), PeerStatusJson.Default.PeerStatus, context.RequestAborted);
     }
 
     private bool Authorized(string header)

@@ -1,19 +1,26 @@
+using KubeRunner.Agent.Configuration;
 using KubeRunner.Agent.Hosting.Status;
 using KubeRunner.Agent.Labels;
 using KubeRunner.Agent.Scheduling;
+using KubeRunner.Agent.Standby.Peers;
 
 namespace KubeRunner.Agent.Standby;
 
-/// <summary>Makes this agent's <see cref="PeerStatus"/> from the poller and the readiness state, one sequence number per answer.</summary>
-internal sealed class PeerStatusSource(string runnerUuid, LabelSet labels, PollerOptions options, TaskPoller poller, AgentReadiness readiness, TimeProvider time)
+/// <summary>Makes this agent's <see cref="PeerStatus"/> from the poller, the drain switch and the readiness state, one sequence number per answer.</summary>
+internal sealed class PeerStatusSource(string runnerUuid, LabelSet labels, PollerOptions options, StandbyOptions standby, TaskPoller poller,
+    DrainSwitch drain, AgentReadiness readiness, TimeProvider time, StandbyCoordinator? coordinator = null)
 {
     private readonly string _bootId = Guid.NewGuid().ToString();
     private long _sequence;
 
+    public DrainSwitch Drain => drain;
+
     public PeerStatus Current()
     {
         var sinceFetch = poller.LastFetchAnswered is { } answered ? (long)time.GetElapsedTime(answered).TotalMilliseconds : (long?)null;
-        return new PeerStatus(runnerUuid, _bootId, Interlocked.Increment(ref _sequence), 0, "normal", labels.Names, options.Capacity, poller.RunningCount,
-            !poller.Stopping, readiness.ForgeOk, sinceFetch, (long)options.FetchInterval.TotalMilliseconds, (long)options.FetchTimeout.TotalMilliseconds);
+        var mode = coordinator?.ModeName ?? (drain.Draining ? PeerModes.Draining : PeerModes.Normal);
+        return new PeerStatus(runnerUuid, _bootId, Interlocked.Increment(ref _sequence), standby.Priority, mode, labels.Names, options.Capacity,
+            poller.RunningCount, !poller.Stopping && !drain.Draining, readiness.ForgeOk, sinceFetch,
+            (long)options.FetchInterval.TotalMilliseconds, (long)options.FetchTimeout.TotalMilliseconds, coordinator?.View());
     }
 }

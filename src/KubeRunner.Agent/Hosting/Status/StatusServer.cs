@@ -83,6 +83,12 @@ internal sealed partial class StatusServer : IAsyncDisposable
     private static async Task HandleAsync(HttpContext context, AgentReadiness readiness, PrometheusExporter exporter, PeerStatusEndpoint peers)
     {
         var response = context.Response;
+        if (context.Request.Path.Value == PeerStatusEndpoint.DrainPath && peers.Enabled)
+        {
+            await peers.HandleDrainAsync(context);
+            return;
+        }
+
         if (!HttpMethods.IsGet(context.Request.Method))
         {
             response.StatusCode = StatusCodes.Status405MethodNotAllowed;
