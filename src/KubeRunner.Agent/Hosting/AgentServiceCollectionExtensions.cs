@@ -72,6 +72,7 @@ internal static class AgentServiceCollectionExtensions
         services.AddSingleton<IBackendAdoption>(sp => ActivatorUtilities.CreateInstance<KubernetesAdoption>(sp, settings.Registration.Uuid));
         services.TryAddSingleton(sp => new BackendSelector(sp.GetServices<IJobBackend>(), settings.Labels, settings.OnlyLabel));
         services.TryAddSingleton<TaskRunner>();
+        services.TryAddSingleton<ITaskRunner>(sp => sp.GetRequiredService<TaskRunner>());
         services.AddStandby(settings);
         services.TryAddSingleton<TaskPoller>();
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<PeerStatusSource>(sp, settings.Registration.Uuid));

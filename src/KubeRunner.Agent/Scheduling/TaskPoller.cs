@@ -19,7 +19,7 @@ namespace KubeRunner.Agent.Scheduling;
 /// </summary>
 internal sealed partial class TaskPoller(
     IRunnerService forge,
-    TaskRunner runner,
+    ITaskRunner runner,
     PollerOptions options,
     TimeProvider time,
     ILogger<TaskPoller> logger,

@@ -19,13 +19,12 @@ internal sealed partial class TaskRunner(
     TaskReporterFactory reporters,
     TaskRunnerOptions options,
     TimeProvider time,
-    ILogger<TaskRunner> logger)
+    ILogger<TaskRunner> logger) : ITaskRunner
 {
     public const string TimeoutMessage = "The runner cancelled the job because it exceeds the maximum run time";
     public const string ShutdownMessage = "The runner is shutting down and cancelled the job";
     public const string ServerCancelMessage = "The job was cancelled on the forge";
 
-    /// <param name="shutdown">Cancelled when the runner stops and running jobs must end.</param>
     public async Task RunAsync(ForgeTask task, CancellationToken shutdown)
     {
         // Everything logged for this task (reporter, backend, executor service) carries its id, until its cleanup is done.
