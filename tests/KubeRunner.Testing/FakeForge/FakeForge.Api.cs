@@ -86,8 +86,13 @@ public sealed partial class FakeForge
     }
 
     /// <summary>Creates a runner directly, as if it had registered (random UUIDv4 and 40-hex token).</summary>
-    public FakeRunner AddRunner(string name, IReadOnlyList<string> labels, bool ephemeral = false, string version = "")
+    /// <param name="scope">
+    /// Where it is registered: null or <see cref="FakeApiScope.Admin"/> for a global runner, an org or user for an
+    /// owner-level one, a repository for a repository-level one. It only gets jobs of its scope.
+    /// </param>
+    public FakeRunner AddRunner(string name, IReadOnlyList<string> labels, bool ephemeral = false, string version = "", FakeApiScope? scope = null)
     {
+        var owner = scope is null || scope.Kind == FakeApiScopeKind.Admin ? null : scope.Owner;
         lock (_state.Gate)
         {
             var runner = new RunnerRecord
@@ -99,6 +104,8 @@ public sealed partial class FakeForge
                 Version = version,
                 Labels = [.. labels],
                 Ephemeral = ephemeral,
+                Owner = owner,
+                Repository = scope?.Repository,
             };
             _state.RunnersByUuid.Add(runner.Uuid, runner);
             _state.NotifyChanged();
@@ -122,6 +129,8 @@ public sealed partial class FakeForge
                 JobKey = jobKey,
                 StepCount = stepCount,
                 RunId = job.RunId ?? _state.NextRunId(),
+                Handle = Guid.NewGuid().ToString(),
+                CreatedAt = _state.Now,
             };
             _state.Jobs.Add(record);
             _state.TasksVersion++;

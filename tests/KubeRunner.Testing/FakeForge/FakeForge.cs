@@ -21,11 +21,13 @@ public sealed partial class FakeForge : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _shutdown;
     private readonly FakeForgeState _state;
+    private readonly FakeForgeOptions _options;
 
     private FakeForge(WebApplication app, CancellationTokenSource shutdown, FakeForgeState state,
-        ForgeFaults faults, RequestJournal journal, X509Certificate2? certificate)
+        ForgeFaults faults, RequestJournal journal, X509Certificate2? certificate, FakeForgeOptions options)
     {
         _app = app;
+        _options = options;
         _shutdown = shutdown;
         _state = state;
         Faults = faults;
@@ -41,7 +43,11 @@ public sealed partial class FakeForge : IAsyncDisposable
 
     public ForgeFaults Faults { get; }
 
+    /// <summary>The Connect calls under <c>{base}/api/actions/</c>.</summary>
     public RequestJournal Journal { get; }
+
+    /// <summary>The HTTP API calls under <c>{base}/api/v1/</c>.</summary>
+    public ApiCallJournal ApiCalls { get; } = new();
 
     public static async Task<FakeForge> StartAsync(FakeForgeOptions? options = null)
     {
@@ -72,7 +78,7 @@ public sealed partial class FakeForge : IAsyncDisposable
             });
         });
         var app = builder.Build();
-        var forge = new FakeForge(app, shutdown, state, faults, journal, certificate);
+        var forge = new FakeForge(app, shutdown, state, faults, journal, certificate, options);
 
         RunnerServiceHandler? service = null;
         var payloads = new TaskPayloadBuilder(() => forge.Url, options);
@@ -80,7 +86,11 @@ public sealed partial class FakeForge : IAsyncDisposable
         var log = new LogHandler(state, () => service!);
         service = new RunnerServiceHandler(state, fetchTask, log);
         var endpoint = new ConnectEndpoint(basePath + "/api/actions/", service, faults, journal, options.TimeProvider, shutdown.Token);
-        app.Run(endpoint.HandleAsync);
+        // One app, routed by path prefix: the HTTP API under /api/v1/, everything else to the Connect endpoint.
+        var api = new ForgeApiEndpoint(basePath + "/api/v1/", state, options, forge.ApiCalls);
+        app.Run(context => (context.Request.Path.Value ?? "").StartsWith(api.Prefix, StringComparison.Ordinal)
+            ? api.HandleAsync(context)
+            : endpoint.HandleAsync(context));
 
         await app.StartAsync();
         var address = LoopbackApp.BoundAddress(app);

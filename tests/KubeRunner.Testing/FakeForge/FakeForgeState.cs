@@ -17,6 +17,8 @@ internal sealed class FakeForgeState(TimeProvider time)
     private long _nextJobId = 101;
     private long _nextRunId = 501;
     private long _nextTaskId = 1001;
+    private readonly Dictionary<string, long> _ownerIds = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, long> _repoIds = new(StringComparer.OrdinalIgnoreCase);
     private TaskCompletionSource _changed = NewSignal();
 
     public Lock Gate { get; } = new();
@@ -35,7 +37,16 @@ internal sealed class FakeForgeState(TimeProvider time)
     /// <summary>Request keys whose FetchTask is in progress (§3.4 step 1: an in-process try-lock per key).</summary>
     public HashSet<string> LockedRequestKeys { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>API tokens (standby.md §2.5) and the level each may read.</summary>
+    public Dictionary<string, FakeApiScope> ApiTokens { get; } = new(StringComparer.Ordinal);
+
     public DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>The id of a user or organisation, made on first use (from 2001 up).</summary>
+    public long OwnerId(string owner) => IdOf(_ownerIds, owner, 2001);
+
+    /// <summary>The id of an <c>owner/repo</c>, made on first use (from 3001 up).</summary>
+    public long RepoId(string repository) => IdOf(_repoIds, repository, 3001);
 
     public static string NewToken() => RandomNumberGenerator.GetHexString(40, lowercase: true);
 
@@ -172,6 +183,17 @@ internal sealed class FakeForgeState(TimeProvider time)
                 throw new TimeoutException($"The fake forge did not reach the expected state within {timeout}: {what}.");
             }
         }
+    }
+
+    private static long IdOf(Dictionary<string, long> ids, string name, long first)
+    {
+        if (!ids.TryGetValue(name, out var id))
+        {
+            id = first + ids.Count;
+            ids.Add(name, id);
+        }
+
+        return id;
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -24,4 +24,10 @@ public sealed class FakeRunner
 
     /// <summary>Set by authenticated UpdateTask and UpdateLog calls (§3.1 step 4).</summary>
     public DateTimeOffset? LastActive { get; init; }
+
+    /// <summary>The owner of an owner- or repository-level runner; null for a global (admin-level) one.</summary>
+    public string? Owner { get; init; }
+
+    /// <summary>The repository (without owner) of a repository-level runner.</summary>
+    public string? Repository { get; init; }
 }

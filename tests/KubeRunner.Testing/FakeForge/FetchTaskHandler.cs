@@ -97,7 +97,8 @@ internal sealed class FetchTaskHandler(FakeForgeState state, TaskPayloadBuilder 
 
         // Candidates in queue order (Forgejo: updated ASC, id ASC); the lock makes the assignment atomic,
         // so a job is bound at most once however many runners fetch at the same time.
-        var job = state.Jobs.FirstOrDefault(j => j.TaskId == 0 && j.Result == Result.Unspecified && RunsOn(runner, j));
+        var job = state.Jobs.FirstOrDefault(j => j.TaskId == 0 && j.Result == Result.Unspecified && !j.Held
+            && InScope(runner, j) && RunsOn(runner, j));
         if (job is null)
         {
             return null;
@@ -120,6 +121,15 @@ internal sealed class FetchTaskHandler(FakeForgeState state, TaskPayloadBuilder 
         task.Record(now, FakeTaskEventKind.Assigned, $"assigned to runner {runner.Id}");
         return task;
     }
+
+    /// <summary>
+    /// GetAvailableJobsForRunner: a repository-level runner takes that repository's jobs, an owner-level one its
+    /// owner's, a global one all.
+    /// </summary>
+    private static bool InScope(RunnerRecord runner, JobRecord job) =>
+        runner.Owner is null
+        || (string.Equals(runner.Owner, job.Owner, StringComparison.OrdinalIgnoreCase)
+            && (runner.Repository is null || string.Equals(runner.Repository, job.RepositoryName, StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>
     /// §3.4 ItRunsOn: no runner labels or no runs-on → false; else every runs-on entry must be one of the

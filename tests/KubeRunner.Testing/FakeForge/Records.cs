@@ -24,6 +24,12 @@ internal sealed class RunnerRecord
 
     public DateTimeOffset? LastActive { get; set; }
 
+    /// <summary>The owner (organisation or user) of an owner-level or repository-level runner; null for a global one.</summary>
+    public string? Owner { get; init; }
+
+    /// <summary>The repository name (without owner) of a repository-level runner.</summary>
+    public string? Repository { get; init; }
+
     public FakeRunner Snapshot() => new()
     {
         Id = Id,
@@ -35,6 +41,8 @@ internal sealed class RunnerRecord
         Ephemeral = Ephemeral,
         LastOnline = LastOnline,
         LastActive = LastActive,
+        Owner = Owner,
+        Repository = Repository,
     };
 }
 
@@ -55,6 +63,35 @@ internal sealed class JobRecord
 
     /// <summary>UNSPECIFIED while waiting or running.</summary>
     public Result Result { get; set; }
+
+    /// <summary>The opaque per-attempt id Forgejo 15 lists (a UUID made when the job is queued).</summary>
+    public required string Handle { get; init; }
+
+    public long Attempt { get; init; } = 1;
+
+    /// <summary>When the job was queued (the fake's clock): from then on it waits.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Listed as waiting but never given to a runner, like a job held back by its concurrency group.</summary>
+    public bool Held { get; set; }
+
+    public string Owner => Spec.Repository.Split('/')[0];
+
+    public string RepositoryName => Spec.Repository.Split('/') is [_, var name, ..] ? name : "";
+
+    public FakeQueuedJob Snapshot(TaskRecord? task) => new()
+    {
+        Id = Id,
+        Handle = Handle,
+        Attempt = Attempt,
+        Repository = Spec.Repository,
+        RunsOn = [.. Spec.RunsOn],
+        CreatedAt = CreatedAt,
+        Held = Held,
+        TaskId = TaskId,
+        AssignedAt = task?.StartedAt,
+        IsDone = Result != Result.Unspecified,
+    };
 }
 
 internal sealed class StepRecord
