@@ -23,6 +23,15 @@ internal static class ExitCodes
     /// <summary>The forge could not be reached within the allowed time.</summary>
     public const int ForgeUnreachable = 5;
 
+    /// <summary>
+    /// <c>drain</c>, <c>status</c>: no agent answers on the config's http.listen, or it answered with an
+    /// error other than a refused secret (that is <see cref="Configuration"/>).
+    /// </summary>
+    public const int AgentUnavailable = 6;
+
+    /// <summary><c>drain --wait</c>: jobs still ran when <c>--timeout</c> ran out (the runner stays drained).</summary>
+    public const int DrainTimedOut = 7;
+
     /// <summary>Interrupted (Ctrl-C) before the command finished; 128 + SIGINT as shells report it.</summary>
     public const int Interrupted = 130;
 }

@@ -20,7 +20,8 @@ internal static class KubeRunnerCli
           kube-runner exec -W samples/workflows/hello.yml
 
         Exit codes: 0 success, 1 internal error (exec: a job failed), 2 wrong command line, 3 invalid
-        configuration, .runner or workflow, 4 refused by the forge, 5 forge unreachable, 130 interrupted.
+        configuration, .runner or workflow, 4 refused by the forge, 5 forge unreachable, 6 no agent
+        answers (drain, status), 7 drain --wait timed out, 130 interrupted.
         """;
 
     public static RootCommand Build(CliContext context)
@@ -32,6 +33,8 @@ internal static class KubeRunnerCli
         root.Subcommands.Add(DaemonCommand.Create(context, config));
         root.Subcommands.Add(ExecCommand.Create(context, config));
         root.Subcommands.Add(RenderCommand.Create(context, config));
+        root.Subcommands.Add(DrainCommand.Create(context, config));
+        root.Subcommands.Add(StatusCommand.Create(context, config));
         root.Subcommands.Add(SmallCommands.GenerateConfig(context));
         root.Subcommands.Add(SmallCommands.Config(context, config));
         root.Subcommands.Add(SmallCommands.Version(context));

@@ -109,9 +109,30 @@ internal static class ConfigDefaults
         Namespace = values.String("registration.namespace") ?? "",
     };
 
+    // KubeRunner's own section: values are taken as written (0s is not "the default"), because a grace
+    // of 0s has a meaning of its own (grace_saturated: spill over at once); the validator refuses what
+    // cannot work instead.
     public static StandbyOptions Standby(ConfigValues values, string currentDirectory) => new()
     {
         FleetSecretFile = NonEmpty(values.String("standby.fleet_secret_file")) is { } file ? Path.GetFullPath(file, currentDirectory) : "",
+        Priority = values.Integer("standby.priority") ?? 0,
+        Peers = values.List("standby.peers") ?? [],
+        PeerInterval = values.Duration("standby.peer_interval") ?? StandbyOptions.DefaultPeerInterval,
+        PeerTimeout = values.Duration("standby.peer_timeout") ?? StandbyOptions.DefaultPeerTimeout,
+        PeerLostAfter = values.Integer("standby.peer_lost_after") ?? StandbyOptions.DefaultPeerLostAfter,
+        ForgeJobsPoll = values.Duration("standby.forge_jobs_poll") ?? StandbyOptions.DefaultForgeJobsPoll,
+        ForgeStatusPoll = values.Duration("standby.forge_status_poll") ?? StandbyOptions.DefaultForgeStatusPoll,
+        GraceDown = values.Duration("standby.grace_down") ?? StandbyOptions.DefaultGraceDown,
+        GraceSaturated = values.Duration("standby.grace_saturated") ?? StandbyOptions.DefaultGraceSaturated,
+        GraceUnknown = values.Duration("standby.grace_unknown") ?? StandbyOptions.DefaultGraceUnknown,
+        GraceHealthy = values.Duration("standby.grace_healthy") ?? StandbyOptions.DefaultGraceHealthy,
+        GraceStep = values.Duration("standby.grace_step") ?? StandbyOptions.DefaultGraceStep,
+        RecoverAfter = values.Duration("standby.recover_after") ?? StandbyOptions.DefaultRecoverAfter,
+        MinActiveDwell = values.Duration("standby.min_active_dwell") ?? StandbyOptions.DefaultMinActiveDwell,
+        DeclareKeepalive = values.Duration("standby.declare_keepalive") ?? StandbyOptions.DefaultDeclareKeepalive,
+        ApiTokenFile = NonEmpty(values.String("standby.api_token_file")) is { } token ? Path.GetFullPath(token, currentDirectory) : "",
+        ApiScope = values.String("standby.api_scope") ?? "",
+        SpillOver = values.Boolean("standby.spill_over") ?? true,
     };
 
     public static ActionsOptions Actions(ConfigValues values, HostWorkOptions host, string currentDirectory) => new()

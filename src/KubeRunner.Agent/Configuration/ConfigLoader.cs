@@ -34,6 +34,12 @@ internal static class ConfigLoader
         EnvFileMerge.Apply(values, file, currentDirectory);
 
         var host = ConfigDefaults.Host(values, homeDirectory, currentDirectory);
+        var standby = ConfigDefaults.Standby(values, currentDirectory);
+        foreach (var (key, message) in StandbyOptionsValidator.Warnings(standby))
+        {
+            warnings.Add(new ConfigWarning(file, values.LineOf(key), key, message));
+        }
+
         var config = new RunnerConfig
         {
             Log = ConfigDefaults.Log(values),
@@ -44,7 +50,7 @@ internal static class ConfigLoader
             Executor = ConfigDefaults.Executor(values, host, currentDirectory),
             Http = ConfigDefaults.Http(values),
             Registration = ConfigDefaults.Registration(values, currentDirectory),
-            Standby = ConfigDefaults.Standby(values, currentDirectory),
+            Standby = standby,
             Actions = ConfigDefaults.Actions(values, host, currentDirectory),
             Docker = ConfigDefaults.Docker(values, environment, currentDirectory),
             Kubernetes = ConfigDefaults.Kubernetes(values, currentDirectory),
@@ -57,6 +63,7 @@ internal static class ConfigLoader
         ThrowOnFailure(new RunnerOptionsValidator().Validate(null, config.Runner), values, file);
         ThrowOnFailure(new RegistrationOptionsValidator().Validate(null, config.Registration), values, file);
         ThrowOnFailure(ValidateListen("http.listen", config.Http.Listen), values, file);
+        ThrowOnFailure(new StandbyOptionsValidator(config.Http.Listen).Validate(null, config.Standby), values, file);
         ThrowOnFailure(new ActionsOptionsValidator().Validate(null, config.Actions), values, file);
         ThrowOnFailure(new ContainerOptionsValidator().Validate(null, config.Container), values, file);
         ThrowOnFailure(new DockerOptionsValidator(config.Executor.Listen).Validate(null, config.Docker), values, file);
