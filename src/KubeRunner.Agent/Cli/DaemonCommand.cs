@@ -9,6 +9,7 @@ using KubeRunner.Agent.Labels;
 using KubeRunner.Agent.Registration;
 using KubeRunner.Agent.Scheduling;
 using KubeRunner.Agent.Standby;
+using KubeRunner.Agent.Standby.ForgeApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -52,7 +53,7 @@ internal static class DaemonCommand
 
             var forge = new ForgeClient(http, instance, new RunnerCredentials(registration.Uuid, registration.Token), config.ClientTimeout);
             using var host = AgentHost.Build(new AgentHostSettings(config, registration, instance, labels, forge, context.Time, context.ConfigureLogging,
-                Readiness: readiness, Meters: status?.Meters));
+                Readiness: readiness, Meters: status?.Meters, ForgeApi: StandbyForgeApi(config.Standby, http, instance)));
             // A self-registering agent registers again once its registration is gone.
             var registerAgain = config.Registration.Enabled ? $"delete {store.Describe} and restart the agent, which then registers again" : "register again";
             await RunnerDeclaration.DeclareAsync(host.Services, host.Services.GetRequiredService<IRunnerService>(), labels, instance, registerAgain, cancellationToken);
@@ -87,6 +88,29 @@ internal static class DaemonCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>A standby's reader of the forge's waiting jobs and runner status, with the token of standby.api_token_file; null without one.</summary>
+    private static ForgeActionsApi? StandbyForgeApi(StandbyOptions options, HttpClient http, Uri instance)
+    {
+        if (!options.IsStandby || options.ApiTokenFile.Length == 0)
+        {
+            return null;
+        }
+
+        var scope = ForgeApiScope.TryParse(options.ApiScope, out var problem) ?? throw new CliException(ExitCodes.Configuration, problem);
+        string token;
+        try
+        {
+            token = File.ReadAllText(options.ApiTokenFile).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCodes.Configuration, $"standby.api_token_file: cannot read {options.ApiTokenFile}: {e.Message}");
+        }
+
+        return token.Length > 0 ? new ForgeActionsApi(http, instance, token, scope)
+            : throw new CliException(ExitCodes.Configuration, $"standby.api_token_file: {options.ApiTokenFile} is empty; put a forge API token with read scope at {scope} in it");
     }
 
     /// <summary>Where .runner is kept: registration.secret when set, else the file runner.file.</summary>

@@ -1,3 +1,4 @@
+using KubeRunner.Agent.Standby.ForgeApi;
 using Microsoft.Extensions.Options;
 
 namespace KubeRunner.Agent.Configuration;
@@ -143,29 +144,11 @@ internal sealed class StandbyOptionsValidator(string httpListen) : IValidateOpti
             failures.Add("standby.api_scope: needs standby.api_token_file, the file holding a forge API token with read scope at that level");
         }
 
-        if (options.ApiScope.Length > 0 && !IsScope(options.ApiScope))
+        if (options.ApiScope.Length > 0 && ForgeApiScope.TryParse(options.ApiScope, out _) is null)
         {
             failures.Add($"standby.api_scope: '{options.ApiScope}' is not a scope; use {Scopes}, the level the runners are registered at");
         }
     }
-
-    // A small check of its own rather than the ForgeApi scope parser, so that configuration does not
-    // depend on the forge API client; both accept the same four forms.
-    private static bool IsScope(string scope)
-    {
-        var parts = scope.Split('/');
-        return parts[0] switch
-        {
-            "admin" or "user" => parts.Length == 1,
-            "org" => parts.Length == 2 && IsName(parts[1]),
-            "repo" => parts.Length == 3 && IsName(parts[1]) && IsName(parts[2]),
-            _ => false,
-        };
-    }
-
-    // Forgejo's user, organisation and repository names: ASCII letters, digits, '-', '_' and '.'.
-    private static bool IsName(string name) =>
-        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
     private static void Positive(string key, TimeSpan value, List<string> failures)
     {
