@@ -23,6 +23,18 @@ public sealed class ApiCallJournal
         }
     }
 
+    /// <summary>Calls answered so far.</summary>
+    public int Total
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _calls.Count;
+            }
+        }
+    }
+
     /// <summary>Calls of exactly <paramref name="path"/> (e.g. <c>/api/v1/admin/runners/jobs</c>), whatever their answer.</summary>
     public int Count(string path)
     {

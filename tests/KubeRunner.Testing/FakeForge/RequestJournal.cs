@@ -66,6 +66,18 @@ public sealed class RequestJournal
         }
     }
 
+    /// <summary>Requests recorded (answered, faulted or dropped) so far, and those that arrived but are not recorded yet.</summary>
+    public (int Recorded, int InFlight) Progress
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_requests.Count, _arrivals.Values.Sum() - _requests.Count);
+            }
+        }
+    }
+
     /// <summary>Calls of <paramref name="method"/> received so far (counted on arrival, faulted ones included).</summary>
     public int Count(ForgeMethod method)
     {
