@@ -31,8 +31,9 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     private readonly string _apiToken;
     private int _nextJob;
 
-    private SimulatedFleet(FakeForgeServer forge, FakeTimeProvider clock, ServiceProvider services)
+    private SimulatedFleet(FakeForgeServer forge, FakeTimeProvider clock, ServiceProvider services, CapturingLogger log)
     {
+        Log = log;
         ForgeServer = forge;
         Clock = clock;
         _services = services;
@@ -50,7 +51,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
 
     public ILoggerFactory Logs { get; }
 
-    public CapturingLogger Log { get; } = new();
+    public CapturingLogger Log { get; }
 
     public InProcessPeerProbe Probe { get; }
 
@@ -66,8 +67,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         var forge = await FakeForgeServer.StartAsync(new FakeForgeOptions { TimeProvider = clock, ApiLevel = apiLevel });
         var log = new CapturingLogger();
         var services = new ServiceCollection().AddMetrics().AddLogging(b => b.AddProvider(new CapturingLoggerProvider(log)).SetMinimumLevel(LogLevel.Information)).BuildServiceProvider();
-        var fleet = new SimulatedFleet(forge, clock, services);
-        return fleet;
+        return new SimulatedFleet(forge, clock, services, log);
     }
 
     /// <summary>The standby's options as the README recommends (reference/standby.md §4.2), with the peer at <paramref name="peers"/>.</summary>
@@ -113,7 +113,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         {
             Clock.Advance(by);
             await SettleAsync();
-            if (_agents.FirstOrDefault(a => a.Coordinator is not null) is { Coordinator: { } standby } && (Modes.Count == 0 || Modes[^1].Mode != standby.Mode))
+            if (_agents.LastOrDefault(a => a.Alive && a.Coordinator is not null) is { Coordinator: { } standby } && (Modes.Count == 0 || Modes[^1].Mode != standby.Mode))
             {
                 Modes.Add((Clock.GetUtcNow(), standby.Mode));
             }
