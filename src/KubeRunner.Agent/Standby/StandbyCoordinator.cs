@@ -129,6 +129,11 @@ internal sealed partial class StandbyCoordinator : IFetchGate
 
         if (gotTask)
         {
+            if (permit.Target is { } claimed)
+            {
+                Jobs.HandedOut(claimed);
+            }
+
             Interlocked.Increment(ref _claims);
             _metrics.Claimed(reason, permit.Waited);
             return;

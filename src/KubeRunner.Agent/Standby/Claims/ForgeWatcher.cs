@@ -25,12 +25,13 @@ internal sealed partial class ForgeWatcher(StandbyCoordinator coordinator, IForg
         var failing = false;
         await EveryAsync(async () =>
         {
+            var asked = time.GetTimestamp();
             var result = await api.ListWaitingJobsAsync(labels.Names, stoppingToken);
             var before = coordinator.Forge.Jobs;
             switch (result.Outcome)
             {
                 case ForgeApiOutcome.Ok:
-                    coordinator.Jobs.Update(result.Value!);
+                    coordinator.Jobs.Update(result.Value!, asked);
                     coordinator.Forge.JobsRead(ApiAvailability.Available);
                     failing = false;
                     break;

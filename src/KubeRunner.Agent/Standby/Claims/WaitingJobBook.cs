@@ -43,9 +43,11 @@ internal sealed class WaitingJobBook(TimeProvider time)
     }
 
     /// <summary>Takes a fresh list: new jobs start their age now; jobs no longer waiting are forgotten.</summary>
-    public void Update(IReadOnlyList<WaitingJob> waiting)
+    /// <param name="askedAt">When the list was asked for (TimeProvider.GetTimestamp); by default now.</param>
+    public void Update(IReadOnlyList<WaitingJob> waiting, long? askedAt = null)
     {
         var now = time.GetTimestamp();
+        var asked = askedAt ?? now;
         lock (_gate)
         {
             var keys = waiting.Select(j => j.Key).ToHashSet(StringComparer.Ordinal);
@@ -58,8 +60,13 @@ internal sealed class WaitingJobBook(TimeProvider time)
             {
                 if (_entries.TryGetValue(job.Key, out var entry))
                 {
-                    // Still waiting after a claim brought a task: that task was another job.
-                    entry.Taken = false;
+                    // Still waiting in a list asked for after a claim brought a task: that task was another job. A list
+                    // asked for before (or while the claim was on its way) may predate the forge's assignment.
+                    if (entry.Taken && entry.HandedOutAt is { } handedOut && asked > handedOut)
+                    {
+                        entry.Taken = false;
+                        entry.HandedOutAt = null;
+                    }
                 }
                 else
                 {
@@ -102,6 +109,19 @@ internal sealed class WaitingJobBook(TimeProvider time)
         }
     }
 
+    /// <summary>The claim for <paramref name="target"/> brought a task: only a list asked for from now on can tell whether it was this job.</summary>
+    public void HandedOut(ClaimTarget target)
+    {
+        var now = time.GetTimestamp();
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(target.Job.Key, out var entry) && entry.Taken)
+            {
+                entry.HandedOutAt = now;
+            }
+        }
+    }
+
     /// <summary>
     /// The claim for <paramref name="target"/> brought no task: another runner took it, or the forge does
     /// not offer it (a concurrency group holds it). It is tried again later, each time waiting twice as long.
@@ -113,6 +133,7 @@ internal sealed class WaitingJobBook(TimeProvider time)
             if (_entries.TryGetValue(target.Job.Key, out var entry))
             {
                 entry.Taken = false;
+                entry.HandedOutAt = null;
                 entry.Tries++;
                 var wait = FirstRetry * Math.Pow(2, entry.Tries - 1);
                 entry.RetryAt = time.GetTimestamp() + (long)(Math.Min(wait.TotalSeconds, LastRetry.TotalSeconds) * time.TimestampFrequency);
@@ -147,6 +168,9 @@ internal sealed class WaitingJobBook(TimeProvider time)
         public long FirstSeen => firstSeen;
 
         public bool Taken { get; set; }
+
+        /// <summary>When the claim that took it brought a task; null while that claim is on its way.</summary>
+        public long? HandedOutAt { get; set; }
 
         public int Tries { get; set; }
 
