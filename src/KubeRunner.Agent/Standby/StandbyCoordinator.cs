@@ -26,6 +26,7 @@ internal sealed partial class StandbyCoordinator : IFetchGate
     private IReadOnlyList<PeerJudgement> _judged = [];
     private long? _allSaturatedSince;
     private long _claims;
+    private string _recordedMode = PeerModes.Standby;
 
     public StandbyCoordinator(StandbyOptions options, IReadOnlyList<PeerTracker> peers, ForgeEvidence forge, WaitingJobBook jobs,
         DrainSwitch drain, TimeProvider time, StandbyMetrics metrics, ILogger<StandbyCoordinator> logger)
@@ -83,7 +84,13 @@ internal sealed partial class StandbyCoordinator : IFetchGate
             {
                 Log.ModeChanged(_logger, Name(change.From), Name(change.To), change.Reason);
                 _metrics.ModeChanged(change.To);
-                _metrics.Mode(_drain.Draining ? PeerModes.Draining : Name(change.To));
+            }
+
+            // Also a drain or its undo, seen at the next evaluation (every peer read).
+            if (ModeName != _recordedMode)
+            {
+                _recordedMode = ModeName;
+                _metrics.Mode(_recordedMode);
             }
 
             previous = _changed;
