@@ -116,6 +116,9 @@ internal sealed partial class StandbyCoordinator : IFetchGate
                 }
             }
 
+            // A completed task ignores WaitAsync's token: with a timer due, a cancelled token alone would never end this loop.
+            cancellationToken.ThrowIfCancellationRequested();
+
             // Woken by new evidence, by the drain switch, or when the next job reaches its grace.
             var waits = new List<Task> { changed, drainChanged };
             if (wake is { } due)

@@ -50,6 +50,44 @@ public sealed class PeerStatusEndpointTests
     }
 
     [Fact]
+    public async Task Drain_PostThenDelete_StopsAndResumesTakingJobsForHoldersOfTheSecretOnly()
+    {
+        await using var forge = await FakeForge.StartAsync();
+        var runner = forge.AddRunner("crunchy01", ["fenced"]);
+        using var cli = new CliRun();
+        using var status = new StatusClient();
+        using var http = new HttpClient { Timeout = TestTimeouts.Default };
+        DaemonCommandTests.WriteRunnerFile(cli, forge.Url, runner.Uuid, runner.Token, "fenced:host");
+        cli.Write("fleet", Secret + "\n");
+        cli.Write("config.yaml", $"runner:\n  fetch_interval: 100ms\nhttp:\n  listen: {status.Listen}\nstandby:\n  fleet_secret_file: fleet\n");
+        var drain = new Uri($"http://127.0.0.1:{status.Port}/standby/v1/drain");
+
+        var (anonymous, wrong, get, drained, stillDrained, resumed) = await WhileRunningAsync(cli, async () =>
+        {
+            await status.WaitAsync(Path, a => a.Status == HttpStatusCode.OK, TestTimeouts.Default, Secret);
+            return (
+                await SendAsync(http, HttpMethod.Post, drain, null),
+                await SendAsync(http, HttpMethod.Post, drain, "not-the-secret"),
+                await SendAsync(http, HttpMethod.Get, drain, Secret),
+                await SendAsync(http, HttpMethod.Post, drain, Secret),
+                await status.GetAsync(Path, Secret),
+                await SendAsync(http, HttpMethod.Delete, drain, Secret));
+        });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.Status);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, get.Status);
+        Assert.Equal("POST, DELETE", get.Allow);
+        Assert.Equal(HttpStatusCode.OK, drained.Status);
+        Assert.False(JsonDocument.Parse(drained.Body).RootElement.GetProperty("accepting").GetBoolean());
+        Assert.Equal("draining", JsonDocument.Parse(drained.Body).RootElement.GetProperty("mode").GetString());
+        Assert.False(Read(stillDrained).GetProperty("accepting").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, resumed.Status);
+        Assert.True(JsonDocument.Parse(resumed.Body).RootElement.GetProperty("accepting").GetBoolean());
+        Assert.Equal("normal", JsonDocument.Parse(resumed.Body).RootElement.GetProperty("mode").GetString());
+    }
+
+    [Fact]
     public async Task Status_NoFleetSecret_IsNotServed()
     {
         await using var forge = await FakeForge.StartAsync();
@@ -81,6 +119,18 @@ public sealed class PeerStatusEndpointTests
 
         Assert.Equal(3, code);
         RegisterCommandTests.AssertOneLineError(cli, "standby.fleet_secret_file: " + cli.Path_("fleet") + " is empty");
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body, string Allow)> SendAsync(HttpClient http, HttpMethod method, Uri uri, string? bearer)
+    {
+        using var request = new HttpRequestMessage(method, uri);
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        using var response = await http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), string.Join(", ", response.Content.Headers.Allow));
     }
 
     private static JsonElement Read(StatusAnswer answer) => JsonDocument.Parse(answer.Body).RootElement.Clone();
