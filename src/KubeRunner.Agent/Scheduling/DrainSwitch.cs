@@ -82,7 +82,7 @@ internal sealed class DrainGate(DrainSwitch drain) : IFetchGate
         }
     }
 
-    public void Completed(FetchPermit permit, bool gotTask)
+    public void Completed(FetchPermit permit, FetchOutcome outcome)
     {
     }
 }

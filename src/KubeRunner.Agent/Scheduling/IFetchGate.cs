@@ -11,8 +11,20 @@ internal interface IFetchGate
     /// <summary>Waits, holding a free slot, until a FetchTask may go out.</summary>
     ValueTask<FetchPermit> WaitAsync(CancellationToken cancellationToken);
 
-    /// <summary>What the FetchTask sent under <paramref name="permit"/> brought; false also when it failed.</summary>
-    void Completed(FetchPermit permit, bool gotTask);
+    /// <summary>What the FetchTask sent under <paramref name="permit"/> brought.</summary>
+    void Completed(FetchPermit permit, FetchOutcome outcome);
+}
+
+internal enum FetchOutcome
+{
+    /// <summary>The forge handed out a task.</summary>
+    Task,
+
+    /// <summary>The forge answered with no task.</summary>
+    NoTask,
+
+    /// <summary>No answer (the forge unreachable, a timeout): nothing is known about the job.</summary>
+    Failed,
 }
 
 /// <summary>Leave to fetch once.</summary>

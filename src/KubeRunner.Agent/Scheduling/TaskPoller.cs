@@ -109,7 +109,7 @@ internal sealed partial class TaskPoller(
         {
             _metrics.FetchCompleted(time.GetElapsedTime(started));
             _metrics.FetchFailed(e);
-            _gate.Completed(permit, gotTask: false);
+            _gate.Completed(permit, FetchOutcome.Failed);
             _slots.Release();
             // The request key stays: if the forge assigned a task to the lost answer, it hands it back.
             if (!ForgeErrors.Is(e, ConnectCode.DeadlineExceeded))
@@ -133,7 +133,7 @@ internal sealed partial class TaskPoller(
             _tasksVersion = response.TasksVersion;
         }
 
-        _gate.Completed(permit, response.Task is not null);
+        _gate.Completed(permit, response.Task is null ? FetchOutcome.NoTask : FetchOutcome.Task);
         if (response.Task is not { } task)
         {
             _slots.Release();
@@ -286,7 +286,7 @@ internal sealed class OpenGate : IFetchGate
 
     public ValueTask<FetchPermit> WaitAsync(CancellationToken cancellationToken) => ValueTask.FromResult(FetchPermit.Ordinary);
 
-    public void Completed(FetchPermit permit, bool gotTask)
+    public void Completed(FetchPermit permit, FetchOutcome outcome)
     {
     }
 }

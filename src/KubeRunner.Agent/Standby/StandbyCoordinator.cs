@@ -130,14 +130,25 @@ internal sealed partial class StandbyCoordinator : IFetchGate
         }
     }
 
-    public void Completed(FetchPermit permit, bool gotTask)
+    public void Completed(FetchPermit permit, FetchOutcome outcome)
     {
         if (permit.ClaimReason is not { } reason)
         {
             return;
         }
 
-        if (gotTask)
+        if (outcome == FetchOutcome.Failed)
+        {
+            // Not a lost race: the claim goes again with the same request key, which brings back a task the forge bound.
+            if (permit.Target is { } unanswered)
+            {
+                Jobs.Release(unanswered);
+            }
+
+            return;
+        }
+
+        if (outcome == FetchOutcome.Task)
         {
             if (permit.Target is { } claimed)
             {

@@ -34,7 +34,7 @@ public sealed class TaskPollerGateTests
         _forge.Answer = _ => new FetchTaskResponse { TasksVersion = 7 };
         using var poller = await StartAsync();
 
-        var completed = new List<(FetchPermit Permit, bool GotTask)>();
+        var completed = new List<(FetchPermit Permit, FetchOutcome Outcome)>();
         foreach (var permit in (FetchPermit[])[FetchPermit.Ordinary, FetchPermit.Ordinary, Claim, FetchPermit.Ordinary])
         {
             _gate.Open(permit);
@@ -45,25 +45,25 @@ public sealed class TaskPollerGateTests
 
         // 0 first, then the version the forge gave; a claim makes the forge look at its queue whatever it said.
         Assert.Equal([0L, 7, 0, 7], _forge.Fetches.Select(f => f.TasksVersion));
-        Assert.Equal([(FetchPermit.Ordinary, false), (FetchPermit.Ordinary, false), (Claim, false), (FetchPermit.Ordinary, false)], completed);
+        Assert.Equal([(FetchPermit.Ordinary, FetchOutcome.NoTask), (FetchPermit.Ordinary, FetchOutcome.NoTask), (Claim, FetchOutcome.NoTask), (FetchPermit.Ordinary, FetchOutcome.NoTask)], completed);
     }
 
     [Fact]
-    public async Task Poll_ClaimBringsATask_CompletedWithTrueAndTheTaskRuns()
+    public async Task Poll_ClaimBringsATask_CompletedWithTaskAndTheTaskRuns()
     {
         _forge.Answer = _ => new FetchTaskResponse { TasksVersion = 3, Task = new ForgeTask { Id = 42 } };
         using var poller = await StartAsync();
 
         _gate.Open(Claim);
 
-        Assert.Equal((Claim, true), await _gate.NextCompletedAsync());
+        Assert.Equal((Claim, FetchOutcome.Task), await _gate.NextCompletedAsync());
         Assert.Equal(42, await _runner.Started.Reader.ReadAsync().AsTask().WaitAsync(TestTimeouts.Default));
         _runner.Release();
         await poller.StopAsync(CancellationToken.None);
     }
 
     [Fact]
-    public async Task Poll_FetchFails_CompletedWithFalseAndTheKeyKeptForTheNext()
+    public async Task Poll_FetchFails_CompletedAsFailedAndTheKeyKeptForTheNext()
     {
         _forge.Answer = call => call == 1
             ? throw new ConnectException("runner.v1.RunnerService/FetchTask", ConnectCode.Unavailable, "forge down")
@@ -78,8 +78,8 @@ public sealed class TaskPollerGateTests
         _runner.Release();
         await poller.StopAsync(CancellationToken.None);
 
-        Assert.Equal((Claim, false), first);
-        Assert.Equal((second, true), then);
+        Assert.Equal((Claim, FetchOutcome.Failed), first);
+        Assert.Equal((second, FetchOutcome.Task), then);
         // The forge may have assigned a task to the lost answer: the same key asks for it again.
         Assert.Equal(_forge.Fetches[0].RequestKey, _forge.Fetches[1].RequestKey);
     }
@@ -127,14 +127,14 @@ public sealed class TaskPollerGateTests
     private sealed class ScriptedGate : IFetchGate
     {
         private readonly Channel<FetchPermit> _permits = Channel.CreateUnbounded<FetchPermit>();
-        private readonly Channel<(FetchPermit, bool)> _completed = Channel.CreateUnbounded<(FetchPermit, bool)>();
+        private readonly Channel<(FetchPermit, FetchOutcome)> _completed = Channel.CreateUnbounded<(FetchPermit, FetchOutcome)>();
         private int _waits;
 
         public int Waits => Volatile.Read(ref _waits);
 
         public void Open(FetchPermit permit) => _permits.Writer.TryWrite(permit);
 
-        public async Task<(FetchPermit Permit, bool GotTask)> NextCompletedAsync() =>
+        public async Task<(FetchPermit Permit, FetchOutcome Outcome)> NextCompletedAsync() =>
             await _completed.Reader.ReadAsync().AsTask().WaitAsync(TestTimeouts.Default);
 
         public ValueTask<FetchPermit> WaitAsync(CancellationToken cancellationToken)
@@ -143,7 +143,7 @@ public sealed class TaskPollerGateTests
             return _permits.Reader.ReadAsync(cancellationToken);
         }
 
-        public void Completed(FetchPermit permit, bool gotTask) => _completed.Writer.TryWrite((permit, gotTask));
+        public void Completed(FetchPermit permit, FetchOutcome outcome) => _completed.Writer.TryWrite((permit, outcome));
     }
 
     /// <summary>FetchTask answered by the test, by call number (from 1); nothing else is called.</summary>

@@ -154,7 +154,7 @@ public sealed class StandbyCoordinatorTests : IDisposable
         _bed.Run(TimeSpan.FromSeconds(20), Saturated);
         var permit = _bed.PermitNow()!;
 
-        _bed.Coordinator.Completed(permit, gotTask: false);
+        _bed.Coordinator.Completed(permit, FetchOutcome.NoTask);
 
         Assert.Null(_bed.PermitNow());
         _bed.Time.Advance(TimeSpan.FromMilliseconds(4_999));
@@ -166,14 +166,29 @@ public sealed class StandbyCoordinatorTests : IDisposable
     }
 
     [Fact]
+    public void Completed_Failed_TheJobIsClaimableAgainAtOnceAndNoClaimIsLost()
+    {
+        _bed.Heartbeat(Saturated);
+        _bed.JobsWaiting(Job(1));
+        _bed.Run(TimeSpan.FromSeconds(20), Saturated);
+        var permit = _bed.PermitNow()!;
+
+        _bed.Coordinator.Completed(permit, FetchOutcome.Failed);
+
+        // No answer says nothing about the job: the claim goes again (with the same request key), no backoff, no "lost" line.
+        Assert.Equal(1, _bed.PermitNow()!.Target!.Job.Id);
+        Assert.DoesNotContain(_bed.Log.Entries, e => e.Message.StartsWith("The forge handed out no task", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Completed_Task_CountsAClaim()
     {
         _bed.Heartbeat(Saturated);
         _bed.JobsWaiting(Job(1));
         _bed.Run(TimeSpan.FromSeconds(20), Saturated);
 
-        _bed.Coordinator.Completed(_bed.PermitNow()!, gotTask: true);
-        _bed.Coordinator.Completed(FetchPermit.Ordinary, gotTask: true);
+        _bed.Coordinator.Completed(_bed.PermitNow()!, FetchOutcome.Task);
+        _bed.Coordinator.Completed(FetchPermit.Ordinary, FetchOutcome.Task);
 
         Assert.Equal(1, _bed.Coordinator.View().Claims);
     }

@@ -122,6 +122,18 @@ internal sealed class WaitingJobBook(TimeProvider time)
         }
     }
 
+    /// <summary>The claim for <paramref name="target"/> got no answer: it may be claimed again at once.</summary>
+    public void Release(ClaimTarget target)
+    {
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(target.Job.Key, out var entry) && entry.HandedOutAt is null)
+            {
+                entry.Taken = false;
+            }
+        }
+    }
+
     /// <summary>
     /// The claim for <paramref name="target"/> brought no task: another runner took it, or the forge does
     /// not offer it (a concurrency group holds it). It is tried again later, each time waiting twice as long.
