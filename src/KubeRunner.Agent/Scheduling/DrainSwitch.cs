@@ -11,6 +11,8 @@ internal sealed partial class DrainSwitch(ILogger<DrainSwitch> logger)
 {
     private readonly Lock _gate = new();
     private TaskCompletionSource _changed = NewSignal();
+    private TaskCompletionSource? _fetchesEnded;
+    private int _fetching;
 
     public bool Draining { get; private set; }
 
@@ -24,6 +26,55 @@ internal sealed partial class DrainSwitch(ILogger<DrainSwitch> logger)
                 return _changed.Task;
             }
         }
+    }
+
+    /// <summary>
+    /// Drains (or resumes); a drain completes once no FetchTask is on its way, so that when
+    /// <c>kube-runner drain</c> returns no job can reach this agent any more.
+    /// </summary>
+    public Task SetAsync(bool draining)
+    {
+        Set(draining);
+        lock (_gate)
+        {
+            if (!draining || _fetching == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            _fetchesEnded ??= NewSignal();
+            return _fetchesEnded.Task;
+        }
+    }
+
+    /// <summary>The poller is about to call FetchTask: false when draining (then it must not).</summary>
+    public bool TryBeginFetch()
+    {
+        lock (_gate)
+        {
+            if (Draining)
+            {
+                return false;
+            }
+
+            _fetching++;
+            return true;
+        }
+    }
+
+    /// <summary>The FetchTask begun with <see cref="TryBeginFetch"/> ended.</summary>
+    public void EndFetch()
+    {
+        TaskCompletionSource? ended = null;
+        lock (_gate)
+        {
+            if (--_fetching == 0)
+            {
+                (ended, _fetchesEnded) = (_fetchesEnded, null);
+            }
+        }
+
+        ended?.TrySetResult();
     }
 
     public void Set(bool draining)

@@ -24,7 +24,8 @@ internal sealed partial class TaskPoller(
     TimeProvider time,
     ILogger<TaskPoller> logger,
     AgentMetrics? metrics = null,
-    IFetchGate? gate = null) : BackgroundService
+    IFetchGate? gate = null,
+    DrainSwitch? drain = null) : BackgroundService
 {
     private readonly AgentMetrics _metrics = metrics ?? AgentMetrics.Unobserved;
     private readonly IFetchGate _gate = gate ?? OpenGate.Instance;
@@ -77,10 +78,26 @@ internal sealed partial class TaskPoller(
                     throw;
                 }
 
+                // A drain that came while the gate let this fetch through wins; one that comes once the
+                // fetch is on its way waits for it (kube-runner drain returns when no fetch can bring a job).
+                if (drain is not null && !drain.TryBeginFetch())
+                {
+                    _slots.Release();
+                    fetchNow = true;
+                    continue;
+                }
+
                 // The fetch itself is not cancelled by shutdown: Forgejo may already have assigned a
                 // task whose answer is on its way, and dropping it would leave that job running on the
                 // forge with nobody running it. It is bounded by fetch_timeout.
-                fetchNow = await FetchOnceAsync(permit);
+                try
+                {
+                    fetchNow = await FetchOnceAsync(permit);
+                }
+                finally
+                {
+                    drain?.EndFetch();
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

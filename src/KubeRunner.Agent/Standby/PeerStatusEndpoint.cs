@@ -70,7 +70,9 @@ internal sealed class PeerStatusEndpoint(byte[]? secret)
 
         if (await AdmitAsync(context) is { } source)
         {
-            source.Drain.Set(HttpMethods.IsPost(method));
+            // Bounded: a fetch ends within fetch_timeout, and the answer must not hang on a stuck one.
+            await source.Drain.SetAsync(HttpMethods.IsPost(method)).WaitAsync(source.FetchTimeout + TimeSpan.FromSeconds(1), context.RequestAborted)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await WriteAsync(context, source);
         }
     }

@@ -15,6 +15,8 @@ internal sealed class PeerStatusSource(string runnerUuid, LabelSet labels, Polle
 
     public DrainSwitch Drain => drain;
 
+    public TimeSpan FetchTimeout => options.FetchTimeout;
+
     public PeerStatus Current()
     {
         var sinceFetch = poller.LastFetchAnswered is { } answered ? (long)time.GetElapsedTime(answered).TotalMilliseconds : (long?)null;

@@ -10,6 +10,22 @@ public sealed class DrainGateTests
     private readonly DrainSwitch _drain = new(NullLogger<DrainSwitch>.Instance);
 
     [Fact]
+    public async Task SetAsync_AFetchOnItsWay_CompletesWhenItEnds_AndNoFetchBeginsMeanwhile()
+    {
+        Assert.True(_drain.TryBeginFetch());
+
+        var drained = _drain.SetAsync(true);
+
+        Assert.False(drained.IsCompleted);
+        Assert.False(_drain.TryBeginFetch());
+        _drain.EndFetch();
+        await drained.WaitAsync(TestTimeouts.Default);
+        Assert.True(_drain.SetAsync(true).IsCompleted);
+        Assert.True(_drain.SetAsync(false).IsCompleted);
+        Assert.True(_drain.TryBeginFetch());
+    }
+
+    [Fact]
     public async Task WaitAsync_NotDraining_OrdinaryAtOnce()
     {
         var gate = new DrainGate(_drain);

@@ -52,7 +52,7 @@ internal sealed class SimulatedAgent : IAsyncDisposable
             }
         }
 
-        Poller = new TaskPoller(observed, _jobs, pollerOptions, clock, fleet.Logs.CreateLogger<TaskPoller>(), AgentMetrics.Unobserved, gate);
+        Poller = new TaskPoller(observed, _jobs, pollerOptions, clock, fleet.Logs.CreateLogger<TaskPoller>(), AgentMetrics.Unobserved, gate, drain);
         Status = new PeerStatusSource(runner.Uuid, labels, pollerOptions, standby, Poller, drain, readiness, clock, Coordinator);
         if (standby.IsStandby)
         {

@@ -63,9 +63,8 @@ public sealed class StandbyFailureScenarioTests
         var running = fleet.Enqueue(TimeSpan.FromSeconds(90));
         await fleet.RunUntilAsync(() => fleet.ForgeServer.GetJob(running).TaskId != 0, TimeSpan.FromSeconds(5), "the primary runs a job");
 
-        primary.Drain.Set(true);
-        // A fetch already on its way when the drain came may still bring a job; let it end first.
-        await fleet.RunForAsync(TimeSpan.FromMilliseconds(500));
+        // As kube-runner drain does: it returns once no fetch of the primary is on its way.
+        await primary.Drain.SetAsync(true);
         var next = fleet.Enqueue(TimeSpan.FromSeconds(10));
         var took = await fleet.RunUntilAsync(() => fleet.ForgeServer.GetJob(next).TaskId != 0, TimeSpan.FromMinutes(1), "the standby takes the job");
 
