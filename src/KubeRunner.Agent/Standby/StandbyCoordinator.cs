@@ -119,14 +119,17 @@ internal sealed partial class StandbyCoordinator : IFetchGate
             // A completed task ignores WaitAsync's token: with a timer due, a cancelled token alone would never end this loop.
             cancellationToken.ThrowIfCancellationRequested();
 
-            // Woken by new evidence, by the drain switch, or when the next job reaches its grace.
+            // Woken by new evidence, by the drain switch, or when the next job reaches its grace; the
+            // timer is dropped on the way out, so that waking by evidence every peer read leaves none behind.
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var waits = new List<Task> { changed, drainChanged };
             if (wake is { } due)
             {
-                waits.Add(Task.Delay(due + TimeSpan.FromMilliseconds(1), _time, cancellationToken));
+                waits.Add(Task.Delay(due + TimeSpan.FromMilliseconds(1), _time, timer.Token));
             }
 
             await Task.WhenAny(waits).WaitAsync(cancellationToken);
+            await timer.CancelAsync();
         }
     }
 
