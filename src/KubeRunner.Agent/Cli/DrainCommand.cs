@@ -34,12 +34,12 @@ internal static class DrainCommand
             using var agent = LocalAgentClient.For(config, "drain");
             if (parse.GetValue(undo))
             {
-                var (resumed, _) = await agent.SendForStatusAsync(HttpMethod.Delete, LocalAgentClient.DrainPath, cancellationToken);
+                var (resumed, _) = await agent.SendForStatusAsync(HttpMethod.Delete, PeerStatusEndpoint.DrainPath, cancellationToken);
                 context.Out.WriteLine($"resumed: runner {RunnerName(context, config, resumed)} takes jobs again; {Running(resumed.Busy)}");
                 return ExitCodes.Success;
             }
 
-            var (drained, _) = await agent.SendForStatusAsync(HttpMethod.Post, LocalAgentClient.DrainPath, cancellationToken);
+            var (drained, _) = await agent.SendForStatusAsync(HttpMethod.Post, PeerStatusEndpoint.DrainPath, cancellationToken);
             var name = RunnerName(context, config, drained);
             var next = drained.Priority == 0 ? "its standby takes the next one" : "the other runners of its labels take the next one";
             var running = drained.Busy == 0 ? "no job is running" : $"{drained.Busy} running job(s) go on";
@@ -65,7 +65,7 @@ internal static class DrainCommand
             }
 
             await Task.Delay(PollInterval, context.Time, cancellationToken);
-            busy = (await agent.SendForStatusAsync(HttpMethod.Get, LocalAgentClient.StatusPath, cancellationToken)).Status.Busy;
+            busy = (await agent.SendForStatusAsync(HttpMethod.Get, PeerStatusEndpoint.Path, cancellationToken)).Status.Busy;
         }
 
         context.Out.WriteLine($"idle: no job runs on runner {name}; it can be stopped");

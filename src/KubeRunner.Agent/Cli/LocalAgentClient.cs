@@ -15,9 +15,6 @@ namespace KubeRunner.Agent.Cli;
 /// </summary>
 internal sealed class LocalAgentClient : IDisposable
 {
-    public const string StatusPath = "/standby/v1/status";
-    public const string DrainPath = "/standby/v1/drain";
-
     // The agent is on this machine (or its pod): an answer takes milliseconds, or never comes.
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 

@@ -19,7 +19,7 @@ internal static class StatusCommand
         {
             var config = ConfigOption.Load(context, parse.GetValue(configOption));
             using var agent = LocalAgentClient.For(config, "status");
-            var (status, document) = await agent.SendForStatusAsync(HttpMethod.Get, LocalAgentClient.StatusPath, cancellationToken);
+            var (status, document) = await agent.SendForStatusAsync(HttpMethod.Get, PeerStatusEndpoint.Path, cancellationToken);
             if (parse.GetValue(json))
             {
                 context.Out.Write(document);
