@@ -41,7 +41,7 @@ internal static class AgentHost
         app.MapGrpcService<ExecutorGrpcService>();
         OpenActionCache(app.Services, settings.Config);
         var readiness = app.Services.GetRequiredService<AgentReadiness>();
-        readiness.ForgeWindow = AgentReadiness.ForgeWindowFor(FetchInterval(settings), settings.Config.Runner.FetchTimeout, settings.Config.Runner.ReportInterval);
+        readiness.ForgeWindow = ForgeWindow(settings);
         readiness.UseBackends(BackendChecks.For(app.Services.GetServices<IJobBackend>(), settings.Labels, settings.Time));
         return app;
     }
@@ -74,6 +74,14 @@ internal static class AgentHost
     };
 
     /// <summary>The fetch interval to use with this instance (codeberg.org asks for at least 30 s).</summary>
+    /// <summary>How long the forge may go without an answer before /readyz says so (<see cref="AgentReadiness.ForgeWindowFor"/>).</summary>
+    public static TimeSpan ForgeWindow(AgentHostSettings settings)
+    {
+        var (runner, standby) = (settings.Config.Runner, settings.Config.Standby);
+        return AgentReadiness.ForgeWindowFor(FetchInterval(settings), runner.FetchTimeout, runner.ReportInterval,
+            standby.IsStandby ? standby.DeclareKeepalive : null);
+    }
+
     public static TimeSpan FetchInterval(AgentHostSettings settings) =>
         ForgeAddress.TuneFetchInterval(settings.Instance, settings.Config.Runner.FetchInterval);
 }

@@ -31,11 +31,18 @@ internal sealed class AgentReadiness(TimeProvider time)
     /// Three fetch (or report) intervals plus one fetch timeout, at least <see cref="MinForgeWindow"/>.
     /// An idle agent fetches every <c>fetch_interval</c> and a busy one reports every <c>report_interval</c>
     /// (a full agent does not fetch), so in that time a reachable forge has answered at least twice, and
-    /// one failed or slow request alone does not make the agent unready.
+    /// one failed or slow request alone does not make the agent unready. A standby that holds back makes
+    /// no FetchTask: its calls are the Declare of every <paramref name="standbyKeepalive"/>, so its window
+    /// covers two of those.
     /// </summary>
-    public static TimeSpan ForgeWindowFor(TimeSpan fetchInterval, TimeSpan fetchTimeout, TimeSpan reportInterval)
+    public static TimeSpan ForgeWindowFor(TimeSpan fetchInterval, TimeSpan fetchTimeout, TimeSpan reportInterval, TimeSpan? standbyKeepalive = null)
     {
         var window = (3 * (fetchInterval > reportInterval ? fetchInterval : reportInterval)) + fetchTimeout;
+        if (standbyKeepalive is { } keepalive && (2 * keepalive) + fetchTimeout > window)
+        {
+            window = (2 * keepalive) + fetchTimeout;
+        }
+
         return window > MinForgeWindow ? window : MinForgeWindow;
     }
 

@@ -32,7 +32,11 @@ internal sealed class SimulatedAgent : IAsyncDisposable
         var clock = fleet.Clock;
         var labels = new LabelSet(runner.Labels);
         var pollerOptions = new PollerOptions { Capacity = capacity, FetchInterval = TimeSpan.FromSeconds(2), FetchTimeout = TimeSpan.FromSeconds(5) };
-        var readiness = new AgentReadiness(clock) { ForgeWindow = AgentReadiness.ForgeWindowFor(pollerOptions.FetchInterval, pollerOptions.FetchTimeout, TimeSpan.FromSeconds(1)) };
+        var readiness = new AgentReadiness(clock)
+        {
+            ForgeWindow = AgentReadiness.ForgeWindowFor(pollerOptions.FetchInterval, pollerOptions.FetchTimeout, TimeSpan.FromSeconds(1),
+                standby.IsStandby ? standby.DeclareKeepalive : null),
+        };
         var observed = new ObservedRunnerService(forge, readiness, AgentMetrics.Unobserved);
         var drain = new DrainSwitch(fleet.Logs.CreateLogger<DrainSwitch>());
         Drain = drain;
