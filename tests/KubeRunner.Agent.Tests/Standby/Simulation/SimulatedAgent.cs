@@ -23,6 +23,7 @@ internal sealed class SimulatedAgent : IAsyncDisposable
     private readonly List<IHostedService> _loops = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly SimulatedJobs _jobs;
+    private readonly ObservedRunnerService _observed;
 
     public SimulatedAgent(string address, FakeRunner runner, ForgeLink forge, StandbyOptions standby, int capacity, SimulatedFleet fleet)
     {
@@ -38,6 +39,7 @@ internal sealed class SimulatedAgent : IAsyncDisposable
                 standby.IsStandby ? standby.DeclareKeepalive : null),
         };
         var observed = new ObservedRunnerService(forge, readiness, AgentMetrics.Unobserved);
+        _observed = observed;
         var drain = new DrainSwitch(fleet.Logs.CreateLogger<DrainSwitch>());
         Drain = drain;
         _jobs = new SimulatedJobs(observed, clock, fleet.DurationOf);
@@ -86,6 +88,10 @@ internal sealed class SimulatedAgent : IAsyncDisposable
     public async Task StartAsync()
     {
         Alive = true;
+        // As the daemon does before its loops start (RunnerDeclaration).
+        var declare = new KubeRunner.Protocol.Runner.V1.DeclareRequest { Version = "simulated" };
+        declare.Labels.AddRange(Runner.Labels);
+        await _observed.DeclareAsync(declare, CancellationToken.None);
         foreach (var loop in _loops)
         {
             await loop.StartAsync(_stop.Token);

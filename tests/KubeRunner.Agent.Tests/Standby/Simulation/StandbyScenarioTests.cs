@@ -92,4 +92,48 @@ public sealed class StandbyScenarioTests
         GC.KeepAlive(active);
         GC.KeepAlive(back);
     }
+
+    [Fact]
+    public async Task ThreeLevels_SecondStandbyWaitsForTheFirst_TakesOverOnlyWhenBothAboveAreGone()
+    {
+        await using var fleet = await SimulatedFleet.StartAsync();
+        var primary = await fleet.StartAgentAsync(Primary, new StandbyOptions(), capacity: 4);
+        var first = await fleet.StartAgentAsync("brix02", SimulatedFleet.StandbyDefaults(1, Primary), capacity: 2);
+        var second = await fleet.StartAgentAsync("nuc03", SimulatedFleet.StandbyDefaults(2, Primary, "brix02"), capacity: 2);
+        var random = new Random(3);
+        await fleet.RunForAsync(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1), () =>
+        {
+            if (random.Next(30) == 0)
+            {
+                fleet.Enqueue(TimeSpan.FromSeconds(random.Next(5, 60)));
+            }
+        });
+        Assert.Empty(fleet.TasksOf(first));
+        Assert.Empty(fleet.TasksOf(second));
+
+        // The primary dies: the first standby claims after its unknown grace; the second would wait 10 s (grace_step) more.
+        await primary.KillAsync();
+        var one = fleet.Enqueue(TimeSpan.FromMinutes(10));
+        await fleet.RunUntilAsync(() => fleet.ForgeServer.GetJob(one).TaskId != 0, TimeSpan.FromMinutes(1), "a standby takes the job");
+        Assert.Equal(first.Runner.Id, fleet.ForgeServer.GetTask(fleet.ForgeServer.GetJob(one).TaskId).RunnerId);
+        await fleet.RunUntilAsync(() => first.Coordinator!.Mode == StandbyMode.Active, TimeSpan.FromMinutes(2), "the first standby takes over");
+        var firstActive = fleet.Clock.GetUtcNow();
+        var two = fleet.Enqueue(TimeSpan.FromMinutes(10));
+        await fleet.RunForAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(first.Runner.Id, fleet.ForgeServer.GetTask(fleet.ForgeServer.GetJob(two).TaskId).RunnerId);
+        Assert.Empty(fleet.TasksOf(second));
+        Assert.Equal(StandbyMode.Standby, second.Coordinator!.Mode);
+
+        // The first standby dies too: the second claims after the unknown grace plus its step, then takes over.
+        await first.KillAsync();
+        var three = fleet.Enqueue(TimeSpan.FromSeconds(10));
+        await fleet.RunUntilAsync(() => fleet.ForgeServer.GetJob(three).TaskId != 0, TimeSpan.FromMinutes(1), "the second standby takes the job");
+        Assert.Equal(second.Runner.Id, fleet.ForgeServer.GetTask(fleet.ForgeServer.GetJob(three).TaskId).RunnerId);
+        var step = Defaults.GraceUnknown + Defaults.GraceStep;
+        Assert.InRange(fleet.ForgeServer.GetJob(three).ClaimedAtAge!.Value, step, step + TimeSpan.FromSeconds(7));
+        await fleet.RunUntilAsync(() => second.Coordinator!.Mode == StandbyMode.Active, TimeSpan.FromMinutes(3), "the second standby takes over");
+
+        fleet.AssertInvariants(first, at => at >= firstActive ? TimeSpan.Zero : Defaults.GraceUnknown);
+        fleet.AssertInvariants(second, at => fleet.ModeAt(at) == StandbyMode.Active ? TimeSpan.Zero : step);
+    }
 }
