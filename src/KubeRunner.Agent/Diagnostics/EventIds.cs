@@ -49,6 +49,7 @@ internal static class EventIds
     public const int FinalReportGaveUp = 406;
     public const int RowAfterClose = 407;
     public const int StepEventIgnored = 408;
+    public const int FinalLogAlreadyClosed = 409;
 
     // 5xx: executors
     public const int ExecutorAttached = 500;

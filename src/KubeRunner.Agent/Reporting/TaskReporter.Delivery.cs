@@ -1,4 +1,5 @@
 using KubeRunner.Agent.Forge;
+using KubeRunner.Agent.Forge.Connect;
 using KubeRunner.Protocol.Runner.V1;
 
 namespace KubeRunner.Agent.Reporting;
@@ -191,6 +192,14 @@ internal sealed partial class TaskReporter
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 reason = e.Message;
+                if (ForgeErrors.Is(e, ConnectCode.AlreadyExists))
+                {
+                    // The forge archived the log: the report was finished before, by an earlier agent process
+                    // killed before it could forget the task. Nothing is wrong with the job.
+                    AgentLog.FinalLogAlreadyClosed(_logger, TaskId, reason);
+                    return false;
+                }
+
                 if (!ForgeErrors.IsTransient(e))
                 {
                     AgentLog.FinalReportGaveUp(_logger, TaskId, part, reason);

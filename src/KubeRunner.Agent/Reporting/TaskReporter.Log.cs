@@ -29,6 +29,9 @@ internal sealed partial class TaskReporter
         [LoggerMessage(EventIds.FinalReportGaveUp, LogLevel.Error, "Task {TaskId}: giving up delivering the final {Part}: {Reason}")]
         public static partial void FinalReportGaveUp(ILogger logger, long taskId, string part, string reason);
 
+        [LoggerMessage(EventIds.FinalLogAlreadyClosed, LogLevel.Warning, "Task {TaskId}: the forge closed this task's log already ({Reason}); it was reported to the end before this agent restarted, and the rows written since are not on the forge")]
+        public static partial void FinalLogAlreadyClosed(ILogger logger, long taskId, string reason);
+
         [LoggerMessage(EventIds.RowAfterClose, LogLevel.Debug, "Task {TaskId}: a row arrived after the task was closed and is dropped")]
         public static partial void RowAfterClose(ILogger logger, long taskId);
 

@@ -1,7 +1,9 @@
+using KubeRunner.Agent.Tasks;
 using KubeRunner.Agent.Tests.TestSupport;
 using KubeRunner.Protocol.Runner.V1;
 using KubeRunner.Testing;
 using KubeRunner.Testing.FakeForge;
+using Microsoft.Extensions.Logging;
 
 namespace KubeRunner.Agent.Tests.Reporting;
 
@@ -62,6 +64,31 @@ public sealed class TaskReporterTests
 
         await WaitCancelledAsync(reporter.ServerStop);
         Assert.Equal(expected, reporter.ServerResult);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_LogClosedByAnEarlierProcess_WarnsWithoutErrorAndTheForgeKeepsTheFirstReport()
+    {
+        await using var harness = await ForgeHarness.StartAsync();
+        var task = await harness.ClaimAsync();
+        await using (var first = Reporters.For(task, harness.Client, steps: 2))
+        {
+            Assert.True(await first.CompleteAsync(Result.Success, null, CancellationToken.None));
+        }
+
+        // A later agent process that had not forgotten the task reports it again, with a row of its own.
+        var log = new CapturingLogger();
+        using var logs = LoggerFactory.Create(b => b.AddProvider(new CapturingLoggerProvider(log)));
+        await using var again = new TaskReporterFactory(harness.Client, Reporters.Fast, TimeProvider.System, logs).Create(task, 2);
+        again.Log("taken over after a restart");
+        var delivered = await again.CompleteAsync(Result.Success, null, CancellationToken.None);
+
+        Assert.False(delivered);
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("the forge closed this task's log already", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Entries, e => e.Level >= LogLevel.Error);
+        var stored = harness.Forge.GetTask(task.Id);
+        Assert.Equal(Result.Success, stored.Result);
+        Assert.DoesNotContain(stored.LogRows, r => r.Content == "taken over after a restart");
     }
 
     [Fact]
