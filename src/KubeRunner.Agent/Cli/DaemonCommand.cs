@@ -67,6 +67,7 @@ internal static class DaemonCommand
             await host.Services.GetRequiredService<TaskAdoption>().AdoptAllAsync(cancellationToken);
             await host.StartAsync(CancellationToken.None);
             status?.ServePeers(host.Services.GetRequiredService<PeerStatusSource>());
+            using var drainSignals = DrainSignals.Register(host.Services.GetRequiredService<DrainSwitch>());
             // Runs until a signal, or until the host stops by itself because a loop crashed.
             var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);

@@ -100,6 +100,15 @@ internal sealed class AgentProcess : IDisposable
         }
     }
 
+    /// <summary>Sends a signal by its Linux number (e.g. 10, SIGUSR1).</summary>
+    public void Signal(int signal)
+    {
+        if (Kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
     /// <summary>Sends SIGKILL to the agent alone (not its children), as a crash or an OOM kill would end it.</summary>
     public void KillAgentOnly()
     {

@@ -53,6 +53,9 @@ internal sealed class FleetAgent : IDisposable
         _process = AgentProcess.Start(_home.Directory, "daemon", "--config", ConfigPath);
     }
 
+    /// <summary>Sends a signal (Linux number) to this test's own daemon process.</summary>
+    public void Signal(int signal) => Running.Signal(signal);
+
     /// <summary>kill -9 of this test's own daemon process only, as a crash would end it; returns once it is gone.</summary>
     public async Task KillAsync()
     {

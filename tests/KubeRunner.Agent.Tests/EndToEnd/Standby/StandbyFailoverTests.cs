@@ -145,6 +145,23 @@ public sealed class StandbyFailoverTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task SignalUsr1_DrainsThePrimary_StandbyTakesTheJob_SignalUsr2Resumes()
+    {
+        await using var fleet = await StandbyFleet.StartAsync();
+        await fleet.WaitReadyAsync();
+
+        fleet.Primary.Signal(10);
+        await fleet.Primary.WaitForStatusAsync(s => !s.Accepting && s.Mode == "draining", "the primary draining after SIGUSR1");
+        var next = fleet.Enqueue(TimeSpan.Zero);
+        Assert.Equal(fleet.Standby.Name, fleet.RanOn(await fleet.WaitDoneAsync(next)));
+
+        fleet.Primary.Signal(12);
+        var (resumed, _) = await fleet.Primary.WaitForStatusAsync(s => s.Accepting, "the primary taking jobs after SIGUSR2");
+        Assert.Equal("normal", resumed.Mode);
+        await fleet.AssertInvariantsAsync();
+    }
+
+    [Fact]
     public async Task HeartbeatOnlyStandby_PrimaryKilled_TurnsActiveAfterGraceUnknownAndTakesTheJob()
     {
         await using var fleet = await StandbyFleet.StartAsync(forgeApi: false);
