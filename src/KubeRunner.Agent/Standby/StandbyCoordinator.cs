@@ -66,7 +66,7 @@ internal sealed partial class StandbyCoordinator : IFetchGate
         TaskCompletionSource previous;
         lock (_gate)
         {
-            var judged = Peers.Select(p => PeerJudge.Judge(p.Snapshot(), Forge.StatusOf(p.Snapshot().Last?.RunnerUuid))).ToList();
+            var judged = Peers.Select(p => p.Snapshot()).Select(peer => PeerJudge.Judge(peer, Forge.StatusOf(peer.Last?.RunnerUuid))).ToList();
             foreach (var peer in judged)
             {
                 var before = _judged.FirstOrDefault(j => j.Peer.Address == peer.Peer.Address)?.State;
