@@ -177,7 +177,9 @@ internal sealed class SimulatedFleet : IAsyncDisposable
 
     /// <summary>
     /// Gives the loops real time to run what the last step made due: their work is a few loopback
-    /// requests, so pauses of a millisecond until no request is in flight and none was added.
+    /// requests, so pauses of a millisecond until no request is in flight, none was added, and the
+    /// thread pool has no queued work (a loop woken by the step but not yet at its request). On a
+    /// loaded machine this only makes the simulation slower, not the agents late.
     /// </summary>
     private async Task SettleAsync()
     {
@@ -187,7 +189,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
             await Task.Delay(1);
             var (recorded, inFlight) = ForgeServer.Journal.Progress;
             var now = (recorded, ForgeServer.ApiCalls.Total);
-            if (inFlight <= 0 && now == before)
+            if (inFlight <= 0 && now == before && ThreadPool.PendingWorkItemCount == 0)
             {
                 return;
             }
