@@ -39,7 +39,7 @@ internal sealed partial class ForgeWatcher(StandbyCoordinator coordinator, IForg
                     // Ages seen before an outage cannot be trusted after it: start again from nothing.
                     coordinator.Jobs.Clear();
                     metrics.ForgePollFailed("jobs");
-                    coordinator.Forge.JobsRead(before is ApiAvailability.Available or ApiAvailability.Unreachable ? ApiAvailability.Unreachable : before);
+                    coordinator.Forge.JobsRead(AfterFailure(before));
                     if (!failing)
                     {
                         Log.Failed(logger, "waiting jobs", result.Problem ?? "");
@@ -49,7 +49,7 @@ internal sealed partial class ForgeWatcher(StandbyCoordinator coordinator, IForg
                     break;
                 default:
                     coordinator.Jobs.Clear();
-                    var availability = result.Outcome == ForgeApiOutcome.Unsupported ? ApiAvailability.Unsupported : ApiAvailability.Refused;
+                    var availability = Absent(result.Outcome);
                     coordinator.Forge.JobsRead(availability);
                     if (before != availability)
                     {
@@ -79,10 +79,10 @@ internal sealed partial class ForgeWatcher(StandbyCoordinator coordinator, IForg
                     break;
                 case ForgeApiOutcome.Failed:
                     metrics.ForgePollFailed("runners");
-                    coordinator.Forge.RunnersRead(before is ApiAvailability.Available or ApiAvailability.Unreachable ? ApiAvailability.Unreachable : before, null);
+                    coordinator.Forge.RunnersRead(AfterFailure(before), null);
                     break;
                 default:
-                    var availability = result.Outcome == ForgeApiOutcome.Unsupported ? ApiAvailability.Unsupported : ApiAvailability.Refused;
+                    var availability = Absent(result.Outcome);
                     coordinator.Forge.RunnersRead(availability, null);
                     if (before != availability)
                     {
@@ -112,6 +112,14 @@ internal sealed partial class ForgeWatcher(StandbyCoordinator coordinator, IForg
         {
         }
     }
+
+    /// <summary>A read failed: an API that worked is unreachable now; one never read stays as it was (its presence unknown).</summary>
+    private static ApiAvailability AfterFailure(ApiAvailability before) =>
+        before is ApiAvailability.Available or ApiAvailability.Unreachable ? ApiAvailability.Unreachable : before;
+
+    /// <summary>An answer that will not change by asking again soon: the server lacks the API, or refuses the token.</summary>
+    private static ApiAvailability Absent(ForgeApiOutcome outcome) =>
+        outcome == ForgeApiOutcome.Unsupported ? ApiAvailability.Unsupported : ApiAvailability.Refused;
 
     /// <summary>±20 %, so that standbys of several fleets do not poll the forge in step.</summary>
     private static TimeSpan Jittered(TimeSpan interval) => interval * (0.8 + (0.4 * Random.Shared.NextDouble()));
